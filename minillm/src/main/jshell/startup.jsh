@@ -5,6 +5,8 @@ import java.util.stream.*;
 import java.nio.file.*;
 import dev.minillm.common.*;
 import dev.minillm.ngram.*;
+import dev.minillm.tokenize.*;
+import dev.minillm.tensor.*;
 
 /** Prints anything, one line: print(model.sample(42, 80)). */
 void print(Object value) { System.out.println(value); }

@@ -1,0 +1,10 @@
+package dev.minillm.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code bin/minillm bench <what>}: speed figures, printed (tests never time anything). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure speed and print the figures.",
+        subcommands = {MatmulBench.class, TokenizerBench.class})
+final class BenchCommand {
+}
