@@ -94,6 +94,20 @@ public final class NgramModel {
         return smoothing.probability(counts, order, context, next);
     }
 
+    /**
+     * The natural log of the probability of a whole text, by the chain rule: the sum of
+     * ln P(token | the n-1 tokens before it) over every token and the final end-of-sequence.
+     * Minus infinity when the model gives any of them probability 0.
+     */
+    public double logProbability(String text) {
+        int[] padded = NgramCounts.pad(vocabulary().encode(level.split(text)), order);
+        double sum = 0;
+        for (int i = order - 1; i < padded.length; i++) {
+            sum += Math.log(probability(Arrays.copyOfRange(padded, i - order + 1, i), padded[i]));
+        }
+        return sum;
+    }
+
     /** The {@code k} most likely next tokens after the context, most likely first. */
     public List<Prediction> mostLikelyNext(List<String> context, int k) {
         int[] ids = contextIds(vocabulary().encode(context));

@@ -1,6 +1,7 @@
 package dev.minillm.ngram;
 
 import dev.minillm.common.Corpus;
+import dev.minillm.common.Progress;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -36,11 +37,14 @@ public final class PerplexityByOrder {
     public static List<Row> run(Corpus.Split split, Level level, int maxOrder) {
         var full = NgramModel.train(split.train(), level, maxOrder, new Smoothing.Mle());
         List<Row> rows = new ArrayList<>();
-        for (int order = 1; order <= maxOrder; order++) {
-            for (Smoothing smoothing : estimates(order)) {
-                var model = full.with(order, smoothing);
-                rows.add(new Row(order, smoothing.label(), model.perplexity(split.train()),
-                        model.perplexity(split.validation())));
+        try (var progress = Progress.start("perplexity", (long) maxOrder * estimates(1).size())) {
+            for (int order = 1; order <= maxOrder; order++) {
+                for (Smoothing smoothing : estimates(order)) {
+                    var model = full.with(order, smoothing);
+                    rows.add(new Row(order, smoothing.label(), model.perplexity(split.train()),
+                            model.perplexity(split.validation())));
+                    progress.step();
+                }
             }
         }
         return rows;

@@ -117,6 +117,14 @@ class NgramModelTest {
     }
 
     @Test
+    void logProbabilityOfATextIsTheChainRuleSum() {
+        var bigram = words(2, new Smoothing.Mle());
+        // P(the | <s>) P(cat | the) P(sat | cat) P(</s> | sat) = 2/3 * 1 * 1/2 * 1
+        assertThat(bigram.logProbability("the cat sat")).isCloseTo(Math.log(2 / 3.0 * 0.5), within(1e-12));
+        assertThat(bigram.logProbability("sat cat the")).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
     void theSameSeedGivesTheSameText() {
         var model = NgramModel.train(Corpus.english(), Level.CHAR, 4, new Smoothing.KneserNey());
         assertThat(model.sample(7, 120)).isEqualTo(model.sample(7, 120));
