@@ -92,8 +92,18 @@ public final class LlmTimeline {
                         models.stream().mapToDouble(Milestone::year).toArray(),
                         models.stream().mapToDouble(Milestone::parametersBillions).toArray())
                 .setMarker(SeriesMarkers.CIRCLE));
-        MILESTONES.stream().filter(m -> m.parametersBillions() != null).forEach(m -> chart.addAnnotation(
-                new org.knowm.xchart.AnnotationText(m.model(), m.year() + 0.12, m.parametersBillions() * 1.25, false)));
+        // Labels go above their point, or below it when a labelled point of the same year is close by.
+        List<Milestone> labelled = new java.util.ArrayList<>();
+        for (Milestone m : MILESTONES) {
+            if (m.parametersBillions() == null) {
+                continue;
+            }
+            boolean crowded = labelled.stream().anyMatch(other -> other.year() == m.year()
+                    && Math.abs(Math.log10(other.parametersBillions() / m.parametersBillions())) < 0.2);
+            double y = m.parametersBillions() * (crowded ? 0.62 : 1.3);
+            chart.addAnnotation(new org.knowm.xchart.AnnotationText(m.model(), m.year() + 0.1, y, false));
+            labelled.add(m);
+        }
         return chart;
     }
 }
