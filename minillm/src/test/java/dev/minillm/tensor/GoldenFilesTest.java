@@ -57,14 +57,9 @@ class GoldenFilesTest {
         return null;
     }
 
-    /** The minillm module folder: the working directory under Maven, else found from the repository root. */
+    /** The minillm module folder, where the golden script lives. */
     static Path moduleDir() {
-        Path here = Path.of("").toAbsolutePath();
-        if (Files.isRegularFile(here.resolve("src/test/python/golden.py"))) {
-            return here;
-        }
-        String root = System.getProperty("minillm.root");
-        Path module = root != null ? Path.of(root, "minillm") : here.resolve("minillm");
+        Path module = dev.minillm.common.Tools.repositoryRoot().resolve("minillm");
         assertThat(module.resolve("src/test/python/golden.py")).as("the golden script").isRegularFile();
         return module;
     }

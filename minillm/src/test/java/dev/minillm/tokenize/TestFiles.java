@@ -20,18 +20,8 @@ final class TestFiles {
 
     private TestFiles() {}
 
-    /** The repository root: from the build ({@code -Dminillm.root}), else the nearest folder above with node_modules or pom.xml. */
     static Path root() {
-        String configured = System.getProperty("minillm.root");
-        if (configured != null && Files.isDirectory(Path.of(configured, "minillm"))) {
-            return Path.of(configured);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("minillm")) && Files.isRegularFile(dir.resolve("package.json"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root (a folder with minillm/ and package.json)");
+        return Tools.repositoryRoot();
     }
 
     static Path nodeModules() {
