@@ -32,15 +32,15 @@ final class JShellSession implements AutoCloseable {
     private final JShell shell;
 
     JShellSession() {
-        var builder = JShell.builder()
+        String classPath = String.join(java.io.File.pathSeparator, classPath());
+        List<String> vmOptions = new ArrayList<>(VM_OPTIONS);
+        vmOptions.addAll(List.of("--class-path", classPath));
+        shell = JShell.builder()
                 .out(new PrintStream(out, true, StandardCharsets.UTF_8))
                 .err(new PrintStream(err, true, StandardCharsets.UTF_8))
-                .compilerOptions("--add-modules", "jdk.incubator.vector")
-                .remoteVMOptions(VM_OPTIONS.toArray(String[]::new));
-        shell = builder.build();
-        for (String entry : classPath()) {
-            shell.addToClasspath(entry);
-        }
+                .compilerOptions("--add-modules", "jdk.incubator.vector", "--class-path", classPath)
+                .remoteVMOptions(vmOptions.toArray(String[]::new))
+                .build();
     }
 
     /** Starts a session and runs the course's JShell startup script in it. */
