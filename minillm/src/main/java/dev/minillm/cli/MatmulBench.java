@@ -1,6 +1,7 @@
 package dev.minillm.cli;
 
 import dev.minillm.common.Plots;
+import dev.minillm.common.Progress;
 import dev.minillm.tensor.Matmul.Kernel;
 import dev.minillm.tensor.MatmulBenchmark;
 import dev.minillm.tensor.MatmulBenchmark.Measurement;
@@ -47,9 +48,13 @@ final class MatmulBench implements Callable<Integer> {
                     + "(AMD Zen 2-4, Intel desktop), 64 for two 512-bit units (Intel Xeon) (default: ${DEFAULT-VALUE}).")
     int flopsPerCycle;
 
-    @Option(names = "--seconds", defaultValue = "0.5",
-            description = "Timed runs per kernel and size, after a warm-up; the best run counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "0.25",
+            description = "Seconds of timed runs per kernel, size and round; the best run counts (default: ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds over all kernels and sizes, against bursts of other work (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--no-torch", description = "Skip the PyTorch comparison (torch.mm, run when python3 has torch).")
     boolean noTorch;
@@ -68,17 +73,24 @@ final class MatmulBench implements Callable<Integer> {
         System.out.printf("         measured FMA peak = %d cores × %.0f GFLOP/s (vector FMAs on registers, no memory)"
                 + " = %.0f GFLOP/s%n", nominal.cores(), measuredPeak / nominal.cores(), measuredPeak);
 
-        List<Measurement> measurements = new ArrayList<>();
-        for (Kernel kernel : kernels) {
-            for (int size : sizes) {
-                if (kernel == Kernel.NAIVE && size > naiveMax) {
-                    continue;
+        // Rounds over every kernel and size, keeping each one's best: a burst of other work on the
+        // machine then spoils one round of a measurement, not the measurement.
+        Map<String, Measurement> best = new LinkedHashMap<>();
+        try (var progress = Progress.start("matmul", (long) rounds * kernels.length * sizes.length)) {
+            for (int round = 0; round < rounds; round++) {
+                for (Kernel kernel : kernels) {
+                    for (int size : sizes) {
+                        progress.setExtraMessage(kernel + " n=" + size);
+                        if (kernel != Kernel.NAIVE || size <= naiveMax) {
+                            Measurement m = MatmulBenchmark.measure(kernel, size, round == 0 ? 0.3 : 0, seconds);
+                            best.merge(kernel + " " + size, m, (x, y) -> x.seconds() <= y.seconds() ? x : y);
+                        }
+                        progress.step();
+                    }
                 }
-                Measurement m = MatmulBenchmark.measure(kernel, size, seconds);
-                System.err.printf("  %-10s n=%-5d %8.1f GFLOP/s%n", kernel, size, m.gflops());
-                measurements.add(m);
             }
         }
+        List<Measurement> measurements = new ArrayList<>(best.values());
         List<Measurement> torchMeasurements = noTorch ? List.of() : torch();
         measurements.addAll(torchMeasurements);
 
@@ -128,7 +140,7 @@ final class MatmulBench implements Callable<Integer> {
             try {
                 Process process = new ProcessBuilder(candidate, script.toString(), "--threads",
                         Integer.toString(Runtime.getRuntime().availableProcessors()), "--sizes", sizeList,
-                        "--seconds", Double.toString(seconds))
+                        "--seconds", Double.toString(seconds), "--rounds", Integer.toString(rounds))
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 List<Measurement> result = new ArrayList<>();
                 try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -81,7 +81,7 @@ public final class Matmul {
 
     /** The kernel the plain methods use: threads only when the work pays for them. */
     static Kernel best(int m, int k, int n) {
-        return (long) m * k * n >= PARALLEL_THRESHOLD && MatmulPool.THREADS > 1 ? Kernel.PARALLEL : Kernel.SIMD;
+        return (long) m * k * n >= PARALLEL_THRESHOLD && WorkerPool.THREADS > 1 ? Kernel.PARALLEL : Kernel.SIMD;
     }
 
     private static void run(Kernel kernel, Operands x) {
@@ -277,7 +277,7 @@ public final class Matmul {
      * columns) of its own plus all of the other operand, which every worker reads but none writes.
      */
     static void parallel(Operands x) {
-        int workers = MatmulPool.THREADS;
+        int workers = WorkerPool.THREADS;
         boolean byRows = x.m() >= x.n();
         int length = byRows ? x.m() : x.n();
         int unit = Simd.AVAILABLE ? (byRows ? MatmulKernels.MR : MatmulKernels.NR) : 1;
@@ -287,7 +287,7 @@ public final class Matmul {
             simd(x);
             return;
         }
-        MatmulPool.run(bands, band -> {
+        WorkerPool.run(bands, band -> {
             int from = Math.min(length, (int) ((long) units * band / bands) * unit);
             int to = Math.min(length, (int) ((long) units * (band + 1) / bands) * unit);
             if (from < to) {

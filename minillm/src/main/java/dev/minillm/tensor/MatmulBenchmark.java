@@ -95,20 +95,21 @@ public final class MatmulBenchmark {
         for (int round = 0; round < 10; round++) { // early rounds warm the JIT up; the best round had the core alone
             best = Math.max(best, MatmulKernels.fmaGflops(10_000_000));
         }
-        return best * MatmulPool.THREADS;
+        return best * WorkerPool.THREADS;
     }
 
-    /** {@link #measure(Kernel, int, double)} with half a second of timed runs. */
+    /** {@link #measure(Kernel, int, double, double)} with 0.3 s of warm-up and half a second of timed runs. */
     public static Measurement measure(Kernel kernel, int size) {
-        return measure(kernel, size, 0.5);
+        return measure(kernel, size, 0.3, 0.5);
     }
 
     /**
-     * Warms the kernel up, then returns the best of the timed runs (at least 3, for at least
-     * {@code seconds}) on random size×size matrices. On a busy machine, more seconds give more
-     * chances of a run that had the cores to itself.
+     * Warms the kernel up for {@code warmupSeconds} (at least 2 runs: the JIT compiles the hot
+     * loops), then returns the best of the timed runs (at least 3, for at least {@code seconds})
+     * on random size×size matrices. On a busy machine, more seconds give more chances of a run
+     * that had the cores to itself.
      */
-    public static Measurement measure(Kernel kernel, int size, double seconds) {
+    public static Measurement measure(Kernel kernel, int size, double warmupSeconds, double seconds) {
         var random = new SplittableRandom(size);
         float[] a = new float[size * size], b = new float[size * size], c = new float[size * size];
         for (int i = 0; i < a.length; i++) {
@@ -116,7 +117,7 @@ public final class MatmulBenchmark {
             b[i] = (float) random.nextGaussian();
         }
         Runnable run = () -> Matmul.multiply(kernel, a, 0, b, 0, c, 0, size, size, size);
-        timeBest(run, 2, 0.3);                                     // warm-up: let the JIT compile the hot loops
+        timeBest(run, 2, warmupSeconds);
         return new Measurement(kernel.name(), size, timeBest(run, 3, seconds));
     }
 
@@ -141,7 +142,7 @@ public final class MatmulBenchmark {
             byKernel.computeIfAbsent(m.kernel(), k -> new LinkedHashMap<>()).put(m.size(), m.gflops());
         }
         Table table = Table.create("Matmul GFLOP/s (n×n · n×n, best run; " + Simd.describe() + ", "
-                + MatmulPool.THREADS + " threads)");
+                + WorkerPool.THREADS + " threads)");
         table.addColumns(IntColumn.create("n", sizes.stream().mapToInt(Integer::intValue).toArray()));
         byKernel.forEach((kernel, bySize) -> {
             DoubleColumn column = DoubleColumn.create(kernel);

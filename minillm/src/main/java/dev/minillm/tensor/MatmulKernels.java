@@ -1,7 +1,6 @@
 package dev.minillm.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -46,8 +45,12 @@ final class MatmulKernels {
     /** Up to this many rows, the direct kernels run: packing B would cost as much as using it once. */
     static final int FEW_ROWS = 4;
 
-    /** Each thread's packing buffers, reused from call to call and grown to the largest block it has met. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Each thread's buffers, reused from call to call: packed A and packed B (grown to the largest
+     * block met so far) and one MR×NR tile for the edges of C.
+     */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
+            () -> new float[][] {new float[0], new float[0], new float[MR * NR]});
 
     private MatmulKernels() {}
 
@@ -77,7 +80,7 @@ final class MatmulKernels {
         if (buffers[1].length < roundUp(Math.min(NC, n), NR) * kc0) {
             buffers[1] = new float[roundUp(Math.min(NC, n), NR) * kc0];
         }
-        float[] packedA = buffers[0], packedB = buffers[1];
+        float[] packedA = buffers[0], packedB = buffers[1], edge = buffers[2];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -91,7 +94,7 @@ final class MatmulKernels {
                     for (int jr = 0; jr < nc; jr += NR) {
                         for (int ir = 0; ir < mc; ir += MR) {
                             microKernel(kc, packedA, ir * kc, packedB, jr * kc, x.c(), x.cIndex(ic + ir, jc + jr),
-                                    x.cRowStride(), Math.min(MR, mc - ir), Math.min(NR, nc - jr), accumulate);
+                                    x.cRowStride(), Math.min(MR, mc - ir), Math.min(NR, nc - jr), accumulate, edge);
                         }
                     }
                 }
@@ -170,7 +173,7 @@ final class MatmulKernels {
      * written out by hand for the same reason.
      */
     private static void microKernel(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int cRowStride,
-                                    int rows, int cols, boolean accumulate) {
+                                    int rows, int cols, boolean accumulate, float[] edge) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -195,34 +198,47 @@ final class MatmulKernels {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        // Padded rows of A are zeros, so rows past `rows` hold zeros too: skip them.
-        storeRow(c00, c01, c, ci, cols, accumulate);
-        if (rows > 1) storeRow(c10, c11, c, ci + cRowStride, cols, accumulate);
-        if (rows > 2) storeRow(c20, c21, c, ci + 2 * cRowStride, cols, accumulate);
-        if (rows > 3) storeRow(c30, c31, c, ci + 3 * cRowStride, cols, accumulate);
-        if (rows > 4) storeRow(c40, c41, c, ci + 4 * cRowStride, cols, accumulate);
-        if (rows > 5) storeRow(c50, c51, c, ci + 5 * cRowStride, cols, accumulate);
+        if (rows == MR && cols == NR) {
+            storeRow(c00, c01, c, ci, accumulate);
+            storeRow(c10, c11, c, ci + cRowStride, accumulate);
+            storeRow(c20, c21, c, ci + 2 * cRowStride, accumulate);
+            storeRow(c30, c31, c, ci + 3 * cRowStride, accumulate);
+            storeRow(c40, c41, c, ci + 4 * cRowStride, accumulate);
+            storeRow(c50, c51, c, ci + 5 * cRowStride, accumulate);
+            return;
+        }
+        // An edge tile, partly outside C. Masked stores could write just the inside part, but a
+        // mask that reaches past the end of the array sends the JIT to a slow path that also slows
+        // every later call (100× measured). So the whole tile goes to a scratch buffer, and the
+        // part inside C is copied from there.
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, LANES);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + LANES);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + LANES);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + LANES);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + LANES);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + LANES);
+        for (int r = 0; r < rows; r++) {
+            int row = ci + r * cRowStride;
+            for (int j = 0; j < cols; j++) {
+                c[row + j] = accumulate ? c[row + j] + edge[r * NR + j] : edge[r * NR + j];
+            }
+        }
     }
 
-    /** Writes (or adds) one row of a tile to C; at the right edge a mask keeps the columns past n untouched. */
-    private static void storeRow(FloatVector lo, FloatVector hi, float[] c, int at, int cols, boolean accumulate) {
-        if (cols == NR) {
-            if (accumulate) {
-                lo = lo.add(FloatVector.fromArray(SPECIES, c, at));
-                hi = hi.add(FloatVector.fromArray(SPECIES, c, at + LANES));
-            }
-            lo.intoArray(c, at);
-            hi.intoArray(c, at + LANES);
-        } else {
-            VectorMask<Float> loMask = SPECIES.indexInRange(0, cols);
-            VectorMask<Float> hiMask = SPECIES.indexInRange(LANES, cols);
-            if (accumulate) {
-                lo = lo.add(FloatVector.fromArray(SPECIES, c, at, loMask));
-                hi = hi.add(FloatVector.fromArray(SPECIES, c, at + LANES, hiMask));
-            }
-            lo.intoArray(c, at, loMask);
-            hi.intoArray(c, at + LANES, hiMask);
+    /** Writes (or adds) one full row of a tile to C. */
+    private static void storeRow(FloatVector lo, FloatVector hi, float[] c, int at, boolean accumulate) {
+        if (accumulate) {
+            lo = lo.add(FloatVector.fromArray(SPECIES, c, at));
+            hi = hi.add(FloatVector.fromArray(SPECIES, c, at + LANES));
         }
+        lo.intoArray(c, at);
+        hi.intoArray(c, at + LANES);
     }
 
     // ---------------------------------------------------------------- few rows (a vector times a matrix)
@@ -309,15 +325,24 @@ final class MatmulKernels {
                 s3.intoArray(c, ci + 3 * LANES);
             }
         }
-        for (; j < n; j += LANES) { // the last columns, one vector at a time; a mask for the very end
-            VectorMask<Float> mask = SPECIES.indexInRange(j, n);
+        for (; j + LANES <= n; j += LANES) { // the last whole vectors of columns
             for (int i = 0; i < m; i++) {
                 int ai = x.aOffset() + i * x.aRowStride();
                 FloatVector s0 = FloatVector.zero(SPECIES);
                 for (int p = 0, bp = x.bOffset() + j; p < k; p++, bp += bRow) {
-                    s0 = FloatVector.broadcast(SPECIES, a[ai + p * aCol]).fma(FloatVector.fromArray(SPECIES, b, bp, mask), s0);
+                    s0 = FloatVector.broadcast(SPECIES, a[ai + p * aCol]).fma(FloatVector.fromArray(SPECIES, b, bp), s0);
                 }
-                s0.intoArray(c, x.cIndex(i, j), mask);
+                s0.intoArray(c, x.cIndex(i, j));
+            }
+        }
+        for (; j < n; j++) { // fewer columns than a vector: scalar (no masks, see microKernel)
+            for (int i = 0; i < m; i++) {
+                int ai = x.aOffset() + i * x.aRowStride();
+                float sum = 0f;
+                for (int p = 0, bp = x.bOffset() + j; p < k; p++, bp += bRow) {
+                    sum += a[ai + p * aCol] * b[bp];
+                }
+                c[x.cIndex(i, j)] = sum;
             }
         }
     }

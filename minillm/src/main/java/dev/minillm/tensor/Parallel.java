@@ -1,11 +1,10 @@
 package dev.minillm.tensor;
 
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
- * The one helper for parallel loops: large jobs are cut into a few chunks per core, small ones
- * run on the calling thread, where handing work to other threads would cost more than it saves.
+ * The one helper for parallel loops: large jobs are cut into a few chunks per core and run on the
+ * {@link WorkerPool}; small ones run on the calling thread, where handing work to other threads would cost more than it saves.
  * Each index is handled by exactly one thread, so the results never depend on scheduling.
  */
 final class Parallel {
@@ -43,7 +42,6 @@ final class Parallel {
             return;
         }
         int chunks = (int) Math.min(n, Math.min(4L * CORES, work / (THRESHOLD / 4)));
-        IntStream.range(0, chunks).parallel()
-                .forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+        WorkerPool.run(chunks, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }
 }

@@ -144,13 +144,13 @@ class MatmulTest {
 
     @Test
     void aFailureInsideThePoolReachesTheCallerAndThePoolKeepsWorking() {
-        assertThatThrownBy(() -> MatmulPool.run(6, part -> {
+        assertThatThrownBy(() -> WorkerPool.run(6, part -> {
             if (part == 4) {
                 throw new IllegalStateException("part 4 failed");
             }
         })).isInstanceOf(IllegalStateException.class).hasMessage("part 4 failed");
         int[] ran = new int[6];
-        MatmulPool.run(6, part -> ran[part]++);
+        WorkerPool.run(6, part -> ran[part]++);
         assertThat(ran).containsOnly(1);
     }
 

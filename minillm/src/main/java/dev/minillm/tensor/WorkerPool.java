@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A persistent pool of worker threads for {@link Matmul.Kernel#PARALLEL}: one thread per core,
- * started once and kept. Starting threads, or handing every row to a parallel stream, costs tens
+ * The persistent pool of worker threads behind every parallel loop of the engine ({@link
+ * Matmul.Kernel#PARALLEL} and {@link Parallel}): one thread per core, started once and kept. Starting threads, or handing every row to a parallel stream, costs tens
  * of microseconds per call, as much as a whole 128×128 multiplication; here a call wakes sleeping
  * workers and the caller works too.
  *
@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  * matmul each part owns a band of C. When the pool is busy (another thread's matmul, or a matmul
  * inside a part), the caller runs all the parts itself: same result, no deadlock.
  */
-final class MatmulPool {
+final class WorkerPool {
 
     /** Threads that work on a job: the workers and the caller. */
     static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -31,11 +31,11 @@ final class MatmulPool {
 
     static {
         for (int w = 0; w < WORKERS.length; w++) {
-            WORKERS[w] = Thread.ofPlatform().daemon().name("minillm-matmul-" + (w + 1)).start(MatmulPool::work);
+            WORKERS[w] = Thread.ofPlatform().daemon().name("minillm-worker-" + (w + 1)).start(WorkerPool::work);
         }
     }
 
-    private MatmulPool() {}
+    private WorkerPool() {}
 
     /** Runs {@code part.accept(0 .. parts-1)}, spread over the workers and the caller; returns when all are done. */
     static void run(int parts, IntConsumer part) {
