@@ -7,6 +7,7 @@ import dev.minillm.common.*;
 import dev.minillm.ngram.*;
 import dev.minillm.tokenize.*;
 import dev.minillm.tensor.*;
+import dev.minillm.attention.*;
 
 /** Prints anything, one line: print(model.sample(42, 80)). */
 void print(Object value) { System.out.println(value); }

@@ -31,6 +31,16 @@ public final class Autograd {
         void apply(float[] outputGrad);
     }
 
+    /**
+     * The backward rule of an op defined outside this package (a fused kernel, say): given
+     * dLoss/dOutput (row-major), return dLoss/dInput for each input, row-major in the input's
+     * shape, or null for an input that gets no gradient.
+     */
+    @FunctionalInterface
+    public interface CustomBackward {
+        float[][] apply(float[] outputGrad);
+    }
+
     /** One op in the graph: what produced a tensor, from which inputs, and how to send its gradient back. */
     record Node(String op, Tensor[] inputs, Backward backward) {}
 
@@ -99,6 +109,33 @@ public final class Autograd {
             }
         }
         return output;
+    }
+
+    /**
+     * Records an op computed outside the engine, e.g. a fused attention kernel: {@code output} is
+     * its freshly made result, and {@code backward} its gradient rule. Behaves like a built-in op
+     * (no-grad mode, anomaly detection, gradient accumulation).
+     *
+     * @return {@code output}, now part of the graph when an input needs a gradient
+     */
+    public static Tensor custom(String op, Tensor output, CustomBackward backward, Tensor... inputs) {
+        return record(op, output, outputGrad -> {
+            float[][] gradients = backward.apply(outputGrad);
+            if (gradients.length != inputs.length) {
+                throw new IllegalStateException("op '" + op + "' returned " + gradients.length
+                        + " gradients for " + inputs.length + " inputs");
+            }
+            for (int i = 0; i < inputs.length; i++) {
+                if (gradients[i] == null || inputs[i] == null || !inputs[i].requiresGrad()) {
+                    continue;
+                }
+                if (gradients[i].length != inputs[i].size()) {
+                    throw new IllegalStateException("op '" + op + "' returned a gradient of " + gradients[i].length
+                            + " values for input " + i + " of shape " + java.util.Arrays.toString(inputs[i].shape()));
+                }
+                add(inputs[i].gradBuffer(), gradients[i]);
+            }
+        }, inputs);
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.function.IntConsumer;
  * {@link WorkerPool}; small ones run on the calling thread, where handing work to other threads would cost more than it saves.
  * Each index is handled by exactly one thread, so the results never depend on scheduling.
  */
-final class Parallel {
+public final class Parallel {
 
     /** Below this many elements of work, one thread is faster. */
     static final long THRESHOLD = 1 << 16;
@@ -18,17 +18,17 @@ final class Parallel {
 
     /** A loop body over the indices [from, to). */
     @FunctionalInterface
-    interface Range {
+    public interface Range {
         void run(int from, int to);
     }
 
     /** Runs {@code body} over [0, n), split into chunks run in parallel when n is large. */
-    static void forRange(int n, Range body) {
+    public static void forRange(int n, Range body) {
         forChunks(n, n, body);
     }
 
     /** Calls {@code row.accept(r)} for r = 0 .. rows-1, in parallel when rows × rowLength is large. */
-    static void forRows(int rows, int rowLength, IntConsumer row) {
+    public static void forRows(int rows, int rowLength, IntConsumer row) {
         forChunks(rows, (long) rows * rowLength, (from, to) -> {
             for (int r = from; r < to; r++) {
                 row.accept(r);
