@@ -7,7 +7,10 @@ import dev.minillm.common.*;
 import dev.minillm.ngram.*;
 import dev.minillm.tokenize.*;
 import dev.minillm.tensor.*;
+import dev.minillm.nn.*;
+import dev.minillm.rnn.*;
 import dev.minillm.attention.*;
+import dev.minillm.transformer.*;
 
 /** Prints anything, one line: print(model.sample(42, 80)). */
 void print(Object value) { System.out.println(value); }
