@@ -36,8 +36,8 @@ import java.util.stream.Collectors;
  * GB/s against a memory copy.
  */
 @Command(name = "matmul", mixinStandardHelpOptions = true,
-        description = {"GFLOP/s of each matmul kernel per size against the measured FMA peak and PyTorch,",
-                "then softmax and layer norm in GB/s against a memory copy."})
+        description = "GFLOP/s of each matmul kernel per size against the measured FMA peak and PyTorch, "
+                + "then softmax and layer norm in GB/s against a memory copy.")
 final class MatmulBench implements Callable<Integer> {
 
     /** The PyTorch side, relative to the repository root. */
@@ -80,7 +80,8 @@ final class MatmulBench implements Callable<Integer> {
     double seconds;
 
     @Option(names = "--warmup", defaultValue = "0.3",
-            description = "Seconds of warm-up per kernel and size, in the first round (default: ${DEFAULT-VALUE}; 0.1 with --quick).")
+            description = "Seconds of warm-up per kernel and op on a small shape, then a third of it per size, in the first round "
+                    + "(more while the JIT is still compiling) (default: ${DEFAULT-VALUE}; 0.1 with --quick).")
     double warmup;
 
     @Option(names = "--rounds", defaultValue = "3",
@@ -134,11 +135,17 @@ final class MatmulBench implements Callable<Integer> {
         long steps = rounds * (pairs + (noOps ? 0 : OpsBenchmark.Op.values().length));
         try (var progress = Progress.start("matmul", steps)) {
             for (int round = 0; round < rounds; round++) {
-                double warm = round == 0 ? warmup : 0;
+                // Each kernel and op is warmed up once on a small shape; each size then needs a short
+                // warm-up only, in case a new branch sends the JIT back to work.
+                double warm = round == 0 ? warmup / 3 : 0;
                 for (Kernel kernel : kernels) {
                     progress.setExtraMessage(" FMA peak");
                     FmaPeak sample = MatmulBenchmark.measureFmaPeaks(FMA_STEPS, peak == null ? 10 : 3);
                     peak = peak == null ? sample : peak.max(sample);
+                    if (round == 0) {
+                        progress.setExtraMessage(" " + kernel + " warm-up");
+                        MatmulBenchmark.warmUpKernel(kernel, warmup);
+                    }
                     for (int size : sizes) {
                         if (size <= maxSize(kernel)) {
                             progress.setExtraMessage(" " + kernel + " n=" + size);
@@ -151,7 +158,7 @@ final class MatmulBench implements Callable<Integer> {
                 if (!noOps) {
                     for (OpsBenchmark.Op op : OpsBenchmark.Op.values()) {
                         progress.setExtraMessage(" " + op.description());
-                        ops.merge(op, OpsBenchmark.measure(op, opsShape[0], opsShape[1], warm, seconds),
+                        ops.merge(op, OpsBenchmark.measure(op, opsShape[0], opsShape[1], round == 0 ? warmup : 0, seconds),
                                 OpsBenchmark.Result::min);
                         progress.step();
                     }
@@ -167,6 +174,10 @@ final class MatmulBench implements Callable<Integer> {
 
         System.out.println();
         System.out.println(peak.describe());
+        if (!Double.isNaN(peak.oneCore())) {
+            System.out.printf("  (at %d FLOP/cycle, one core's figure means a clock of %.2f GHz; /proc/cpuinfo says %.2f)%n",
+                    flopsPerCycle, peak.oneCore() / flopsPerCycle, nominal.ghz());
+        }
         System.out.println();
         System.out.println(MatmulBenchmark.table(measurements).printAll());
         if (!Double.isNaN(peak.oneCore())) {
