@@ -118,6 +118,11 @@ public final class Value {
      */
     public void backward() {
         List<Value> order = topologicalOrder();
+        for (Value v : order) { // inner nodes start from zero on every call; leaves keep accumulating
+            if (v.inputs.length > 0) {
+                v.grad = 0;
+            }
+        }
         grad = 1; // d(this)/d(this)
         for (Value v : order.reversed()) { // from the output back: a node's grad is complete before it is used
             v.backward.run();

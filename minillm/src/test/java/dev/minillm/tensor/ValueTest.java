@@ -225,4 +225,14 @@ class ValueTest {
         assertThat(a.grad()).as("d %s / dx at (%s, %s)", name, x, y).isCloseTo(dx, within(1e-5 * (1 + Math.abs(dx))));
         assertThat(b.grad()).as("d %s / dy at (%s, %s)", name, x, y).isCloseTo(dy, within(1e-5 * (1 + Math.abs(dy))));
     }
+
+    @Test
+    void callingBackwardTwiceAccumulatesOnlyInTheLeaves() {
+        var x = new Value(3);
+        var y = x.mul(x).add(x); // dy/dx = 2x + 1 = 7
+        y.backward();
+        assertThat(x.grad()).isEqualTo(7);
+        y.backward();
+        assertThat(x.grad()).as("leaves accumulate, inner nodes start again from zero").isEqualTo(14);
+    }
 }
