@@ -11,6 +11,23 @@ final class Course {
 
     private Course() {}
 
+    /**
+     * Whether a chapter file or folder ("04-neural-lm", "04-neural-lm.ipynb") is selected by
+     * {@code -Dminillm.only=04,05}; without the property every chapter is.
+     */
+    static boolean selected(String name) {
+        String only = System.getProperty("minillm.only", "").strip();
+        if (only.isEmpty()) {
+            return true;
+        }
+        for (String prefix : only.split(",")) {
+            if (name.startsWith(prefix.strip())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs a command in {@code root} with output captured; the jar is not rebuilt from inside the build. */
     static Run run(Path root, String... command) throws Exception {
         var builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
