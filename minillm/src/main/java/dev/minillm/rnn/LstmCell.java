@@ -27,6 +27,10 @@ public final class LstmCell extends RecurrentCell {
 
     @Override
     HiddenState step(Tensor inputPart, HiddenState state) {                   // inputPart (B, 4H)
+        if (state.c() == null) {
+            throw new IllegalArgumentException("LstmCell: the state has no cell state c; an LSTM carries both h and c: "
+                    + "start from zeroState(B) or pass new HiddenState(h, c)");
+        }
         Tensor z = inputPart.add(recurrent().forward(state.h()));            // (B, 4H): all gates at once
         List<Tensor> gates = z.chunk(4, -1);                                 // 4 × (B, H)
         Tensor i = gates.get(0).sigmoid();

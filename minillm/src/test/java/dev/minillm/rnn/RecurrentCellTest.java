@@ -117,4 +117,14 @@ class RecurrentCellTest {
                 .hasMessageContaining("for 3 sequences but the input has 2");
         assertThatThrownBy(() -> new RnnCell(0, 4, new SplittableRandom(1))).hasMessageContaining("positive");
     }
+
+    @Test
+    void anLstmStateWithoutACellStateIsRejected() {
+        var cell = new LstmCell(3, 4, new SplittableRandom(8));
+        assertThatThrownBy(() -> cell.forward(Tensor.zeros(2, 3), HiddenState.of(Tensor.zeros(2, 4))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no cell state c");
+        var layer = new RecurrentLayer(cell);
+        assertThatThrownBy(() -> layer.forward(Tensor.zeros(2, 5, 3), HiddenState.of(Tensor.zeros(2, 4))))
+                .hasMessageContaining("zeroState(B)");
+    }
 }
