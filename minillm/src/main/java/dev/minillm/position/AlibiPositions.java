@@ -63,7 +63,7 @@ public final class AlibiPositions extends PositionEncoding {
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < length; i++) {
                 for (int j = 0; j <= i; j++) {
-                    values[(h * length + i) * length + j] = (float) (-slopes[h] * (i - j));
+                    values[(h * length + i) * length + j] = (float) (slopes[h] * (j - i)); // -m·(i - j), +0 on the diagonal
                 }
             }
         }

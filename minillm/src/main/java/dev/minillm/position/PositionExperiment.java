@@ -149,7 +149,7 @@ public record PositionExperiment(GPTConfig model, Trainer.Config training, int t
             XYChart chart = new XYChartBuilder().width(720).height(450)
                     .title("Extrapolation: trained at " + trainLength + " characters")
                     .xAxisTitle("evaluation length (characters)").yAxisTitle("validation loss (nats/char)").build();
-            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setXAxisDecimalPattern("0");
             for (Row row : rows) {
                 List<Double> x = new ArrayList<>(), y = new ArrayList<>();
                 for (int i = 0; i < lengths.length; i++) {

@@ -93,7 +93,6 @@ public final class GPT extends Layer implements LanguageModel {
      */
     public Tensor forward(int[][] tokens) {
         checkTokens(tokens);
-        int t = tokens[0].length;
         Tensor x = positionEmbedding.embed(tokenEmbedding.forward(tokens)); // (B, T, C), positions added if absolute
         x = dropout.forward(x);
         for (Block block : blocks) {
