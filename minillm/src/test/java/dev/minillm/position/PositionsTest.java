@@ -121,6 +121,12 @@ class PositionsTest {
     }
 
     @Test
+    void aCheckpointRecordsTheSchemeByName() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(small("alibi")); // as Checkpoint writes it
+        assertThat(json.get("positions").asText()).isEqualTo("alibi");
+    }
+
+    @Test
     void ropeNamesItsSettings() {
         assertThat(Positions.rope(500_000, 4, RotaryPositions.Convention.HALF).name())
                 .isEqualTo("rope(theta=500000.0, scale=4.0, HALF)");
