@@ -119,7 +119,7 @@ public final class RotaryPositions extends PositionEncoding {
         }
         int t = x.shape(-2);
         float[][] cosSin = table(offset, t);
-        float[] in = x.contiguous().data();
+        float[] in = x.toArray();                       // row-major, whatever the view
         float[] out = turn(in, cosSin, t, +1);
         return Autograd.custom("rope", Tensor.of(out, x.shape()), grad -> new float[][] {
                 turn(grad, cosSin, t, -1)}, x);

@@ -54,6 +54,15 @@ class RotaryPositionsTest {
     }
 
     @Test
+    void viewsAreRotatedLikeTheirCopies() {
+        var rope = new RotaryPositions(4);
+        Tensor x = Tensor.randn(6, 3, 5, 4);
+        Tensor slice = x.select(0, 1), transposed = x.transpose(0, 1); // offset view; strided view
+        assertThat(rope.rotate(slice).allClose(rope.rotate(slice.contiguous()), 0f, 0f)).isTrue();
+        assertThat(rope.rotate(transposed).allClose(rope.rotate(transposed.contiguous()), 0f, 0f)).isTrue();
+    }
+
+    @Test
     void firstPairTurnsOneRadianPerPosition() {
         var rope = new RotaryPositions(4);
         Tensor x = Tensor.of(new float[] {1, 0, 1, 0}, 1, 4);
