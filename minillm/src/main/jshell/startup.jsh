@@ -11,6 +11,7 @@ import dev.minillm.nn.*;
 import dev.minillm.rnn.*;
 import dev.minillm.attention.*;
 import dev.minillm.transformer.*;
+import dev.minillm.position.*;
 
 /** Prints anything, one line: print(model.sample(42, 80)). */
 void print(Object value) { System.out.println(value); }

@@ -9,6 +9,7 @@ import dev.minillm.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -59,6 +60,40 @@ public final class MultiHeadAttention extends Layer {
     /** (B, T, C) → (B, T, C), with a padding mask (B, T): 1 for tokens, 0 for padding (null for none). */
     public Tensor forward(Tensor x, Tensor paddingMask) {
         return forward(x, paddingMask, false).output();
+    }
+
+    /**
+     * (B, T, C) → (B, T, C) with relative positions (chapter 8): {@code rotate} turns the queries and
+     * keys (B, nh, T, hs) by their positions before the kernel (RoPE), and {@code scoreBias} (nh, T, T)
+     * is added to the scaled scores before the mask and softmax (ALiBi). Either may be null. A bias
+     * needs the composed path (the fused kernel has no bias input).
+     */
+    public Tensor forward(Tensor x, UnaryOperator<Tensor> rotate, Tensor scoreBias) {
+        checkInput("MultiHeadAttention", "x", x, config.embeddingDim(), config.blockSize());
+        int c = config.embeddingDim(), heads = config.heads();
+        List<Tensor> qkv = this.qkv.forward(x).split(2, c, c, c);  // 3 × (B, T, C)
+        Tensor q = splitHeads(qkv.get(0), heads);                   // (B, nh, T, hs)
+        Tensor k = splitHeads(qkv.get(1), heads);                   // (B, nh, T, hs)
+        Tensor v = splitHeads(qkv.get(2), heads);                   // (B, nh, T, hs)
+        if (rotate != null) {
+            q = rotate.apply(q);
+            k = rotate.apply(k);
+        }
+        Tensor y;
+        if (scoreBias == null) {
+            y = ScaledDotProductAttention.attend(q, k, v, options(config, null, false, isTraining(), attentionDropout))
+                    .output();                                      // (B, nh, T, hs)
+        } else {
+            int t = x.shape(1);
+            Tensor scores = q.matmul(k.transpose()).div((float) Math.sqrt(config.headSize())) // (B, nh, T, T)
+                    .add(scoreBias);                                                          // + (nh, T, T)
+            if (config.causal()) {
+                scores = scores.maskedFill(ScaledDotProductAttention.causalMask(t, t), Float.NEGATIVE_INFINITY);
+            }
+            float p = isTraining() ? config.dropout() : 0f;
+            y = scores.softmax().dropout(p, attentionDropout).matmul(v); // (B, nh, T, hs)
+        }
+        return residualDropout.forward(proj.forward(mergeHeads(y))); // (B, T, C)
     }
 
     /** The output (B, T, C) and the attention weights (B, nh, T, T) of every head, for heatmaps. */

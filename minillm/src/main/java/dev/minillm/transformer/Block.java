@@ -42,7 +42,16 @@ public final class Block extends Layer {
 
     /** (B, T, C) → (B, T, C). */
     public Tensor forward(Tensor x) {
-        x = x.add(attention.forward(GPTConfig.Norm.apply(norm1, x))); // (B, T, C)
+        return forward(x, null);
+    }
+
+    /** (B, T, C) → (B, T, C), with the GPT's positions rotating q and k and biasing the scores (null: neither). */
+    public Tensor forward(Tensor x, PositionEncoding positions) {
+        Tensor normed = GPTConfig.Norm.apply(norm1, x);
+        Tensor attended = positions == null ? attention.forward(normed)
+                : attention.forward(normed, positions.rotates() ? positions::rotate : null,
+                        positions.scoreBias(x.shape(1)));
+        x = x.add(attended);                                           // (B, T, C)
         return x.add(mlp.forward(GPTConfig.Norm.apply(norm2, x)));    // (B, T, C)
     }
 

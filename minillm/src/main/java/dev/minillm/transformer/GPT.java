@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
  * A GPT (Radford et al., 2018, 2019): a stack of causal Transformer {@link Block}s that reads
  * token ids and gives, at every position, logits for the next token.
  * <pre>
- *   x      = tokenEmbedding(ids) + positionEmbedding(0..T-1)     (B, T, C)
+ *   x      = tokenEmbedding(ids) + positionEmbedding(0..T-1)     (B, T, C)  (or another PositionEncoding)
  *   x      = block_L(... block_1(x))                             (B, T, C)
  *   logits = finalNorm(x) · tokenEmbeddingᵀ                      (B, T, V)
  * </pre>
@@ -38,7 +38,7 @@ public final class GPT extends Layer implements LanguageModel {
 
     private final GPTConfig config;
     private final Embedding tokenEmbedding;                // (V, C), also the output head
-    private final LearnedPositionEmbedding positionEmbedding; // (blockSize, C)
+    private final PositionEncoding positionEmbedding; // config.positions(): GPT-2's (blockSize, C) table by default
     private final Dropout dropout;
     private final List<Block> blocks = new ArrayList<>();
     private final Layer finalNorm;
@@ -49,7 +49,7 @@ public final class GPT extends Layer implements LanguageModel {
         var random = new SplittableRandom(seed);
         int c = config.embeddingDim();
         this.tokenEmbedding = child("tokenEmbedding", new Embedding(config.vocabSize(), c, random));
-        this.positionEmbedding = child("positionEmbedding", new LearnedPositionEmbedding(config.blockSize(), c, random));
+        this.positionEmbedding = child("positionEmbedding", config.positions().create(config, random));
         this.dropout = child("dropout", new Dropout(config.dropout(), random.split()));
         var stack = child("blocks", new Blocks());
         for (int i = 0; i < config.layers(); i++) {
@@ -93,12 +93,10 @@ public final class GPT extends Layer implements LanguageModel {
      */
     public Tensor forward(int[][] tokens) {
         checkTokens(tokens);
-        int t = tokens[0].length;
-        Tensor x = tokenEmbedding.forward(tokens)                      // (B, T, C)
-                .add(positionEmbedding.forward(t));                     // + (T, C) → (B, T, C)
+        Tensor x = positionEmbedding.embed(tokenEmbedding.forward(tokens)); // (B, T, C), positions added if absolute
         x = dropout.forward(x);
         for (Block block : blocks) {
-            x = block.forward(x);                                       // (B, T, C)
+            x = block.forward(x, positionEmbedding);                    // (B, T, C)
         }
         x = GPTConfig.Norm.apply(finalNorm, x);                         // (B, T, C)
         return x.matmul(tokenEmbedding.weight().transpose());           // (B, T, C)·(C, V) = (B, T, V)
@@ -239,6 +237,11 @@ public final class GPT extends Layer implements LanguageModel {
         return tokenEmbedding;
     }
 
+    /** How this model encodes positions ({@code config().positions()}). */
+    public PositionEncoding positionEncoding() {
+        return positionEmbedding;
+    }
+
     /** The blocks, first to last. */
     public List<Block> blocks() {
         return List.copyOf(blocks);
@@ -247,6 +250,6 @@ public final class GPT extends Layer implements LanguageModel {
     @Override
     protected String describe() {
         return "layers=" + config.layers() + ", heads=" + config.heads() + ", C=" + config.embeddingDim() + ", V="
-                + config.vocabSize() + ", blockSize=" + config.blockSize();
+                + config.vocabSize() + ", blockSize=" + config.blockSize() + ", positions=" + config.positions();
     }
 }

@@ -17,9 +17,17 @@ import dev.minillm.tensor.Tensor;
  * @param bias whether linear layers and layer norms have biases (GPT-2: yes; nanoGPT suggests no, a little better and faster)
  * @param norm layer norm (GPT-2) or RMS norm (Llama)
  * @param feedForward GELU MLP (GPT-2) or SwiGLU (Llama)
+ * @param positions how the model knows where each token is (chapter 8): learned (GPT-2, the default), none, or
+ *                  one of {@code dev.minillm.position.Positions}: sinusoidal, rope, alibi
  */
 public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout,
-                        boolean bias, Norm norm, FeedForward feedForward) {
+                        boolean bias, Norm norm, FeedForward feedForward, PositionScheme positions) {
+
+    /** A configuration with GPT-2's learned positions. */
+    public GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout, boolean bias,
+                     Norm norm, FeedForward feedForward) {
+        this(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, PositionScheme.LEARNED);
+    }
 
     /** The ε inside every normalisation, as PyTorch's LayerNorm default. */
     public static final float NORM_EPS = 1e-5f;
@@ -74,6 +82,9 @@ public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int
         if (norm == null || feedForward == null) {
             throw new IllegalArgumentException("GPTConfig: norm and feedForward must not be null");
         }
+        if (positions == null) {
+            throw new IllegalArgumentException("GPTConfig: positions must not be null (PositionScheme.LEARNED is GPT-2's)");
+        }
     }
 
     /** For tests: V = 50, 16 positions, 2 layers, 2 heads, C = 32, no dropout, GPT-2 style (layer norm, GELU, biases). */
@@ -112,37 +123,42 @@ public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int
 
     /** This configuration with another vocabulary size. */
     public GPTConfig withVocabSize(int vocabSize) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 
     /** This configuration with another context window. */
     public GPTConfig withBlockSize(int blockSize) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 
     /** This configuration with another dropout rate. */
     public GPTConfig withDropout(float dropout) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 
     /** This configuration with or without biases. */
     public GPTConfig withBias(boolean bias) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 
     /** This configuration with another normalisation. */
     public GPTConfig withNorm(Norm norm) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 
     /** This configuration with another feed-forward network. */
     public GPTConfig withFeedForward(FeedForward feedForward) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 
     /** Llama's choices on these sizes: RMS norm, SwiGLU, no biases. */
     public GPTConfig llamaStyle() {
         return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, false, Norm.RMS_NORM,
-                FeedForward.SWIGLU);
+                FeedForward.SWIGLU, positions);
+    }
+
+    /** This configuration with another position scheme (chapter 8). */
+    public GPTConfig withPositions(PositionScheme positions) {
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
     }
 }
