@@ -17,9 +17,17 @@ import dev.minillm.tensor.Tensor;
  * @param bias whether linear layers and layer norms have biases (GPT-2: yes; nanoGPT suggests no, a little better and faster)
  * @param norm layer norm (GPT-2) or RMS norm (Llama)
  * @param feedForward GELU MLP (GPT-2) or SwiGLU (Llama)
+ * @param experts E, feed-forward experts per block in a {@link MixtureOfExperts} (0: one dense feed-forward network)
+ * @param expertsPerToken k, the experts each token is routed to (0 when experts is 0; Mixtral: 2 of 8)
  */
 public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout,
-                        boolean bias, Norm norm, FeedForward feedForward) {
+                        boolean bias, Norm norm, FeedForward feedForward, int experts, int expertsPerToken) {
+
+    /** A dense configuration: one feed-forward network per block. */
+    public GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout,
+                     boolean bias, Norm norm, FeedForward feedForward) {
+        this(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, 0, 0);
+    }
 
     /** The ε inside every normalisation, as PyTorch's LayerNorm default. */
     public static final float NORM_EPS = 1e-5f;
@@ -74,6 +82,10 @@ public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int
         if (norm == null || feedForward == null) {
             throw new IllegalArgumentException("GPTConfig: norm and feedForward must not be null");
         }
+        if (experts == 0 ? expertsPerToken != 0 : expertsPerToken < 1 || expertsPerToken > experts) {
+            throw new IllegalArgumentException("GPTConfig: need 1 <= expertsPerToken <= experts (or both 0 for a dense "
+                    + "feed-forward network), got experts=" + experts + ", expertsPerToken=" + expertsPerToken);
+        }
     }
 
     /** For tests: V = 50, 16 positions, 2 layers, 2 heads, C = 32, no dropout, GPT-2 style (layer norm, GELU, biases). */
@@ -112,37 +124,49 @@ public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int
 
     /** This configuration with another vocabulary size. */
     public GPTConfig withVocabSize(int vocabSize) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                experts, expertsPerToken);
     }
 
     /** This configuration with another context window. */
     public GPTConfig withBlockSize(int blockSize) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                experts, expertsPerToken);
     }
 
     /** This configuration with another dropout rate. */
     public GPTConfig withDropout(float dropout) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                experts, expertsPerToken);
     }
 
     /** This configuration with or without biases. */
     public GPTConfig withBias(boolean bias) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                experts, expertsPerToken);
     }
 
     /** This configuration with another normalisation. */
     public GPTConfig withNorm(Norm norm) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                experts, expertsPerToken);
     }
 
     /** This configuration with another feed-forward network. */
     public GPTConfig withFeedForward(FeedForward feedForward) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                experts, expertsPerToken);
     }
 
     /** Llama's choices on these sizes: RMS norm, SwiGLU, no biases. */
     public GPTConfig llamaStyle() {
         return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, false, Norm.RMS_NORM,
-                FeedForward.SWIGLU);
+                FeedForward.SWIGLU, experts, expertsPerToken);
+    }
+
+    /** This configuration with a mixture of {@code experts} feed-forward networks, {@code perToken} of them per token (0, 0: dense). */
+    public GPTConfig withExperts(int experts, int perToken) {
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, experts,
+                perToken);
     }
 }
