@@ -109,6 +109,8 @@ public final class GPT extends Layer implements LanguageModel {
      *
      * @param inputs (B, T) token ids
      * @param targets (B, T) the next token at each position, or {@link Batch#IGNORE} to leave a position out
+     * @return with a {@link MixtureOfExperts} in the blocks, plus {@link MixtureOfExperts#BALANCE_WEIGHT} times their
+     *         load-balancing losses, so that training keeps the experts evenly used
      */
     public Tensor loss(int[][] inputs, int[][] targets) {
         return loss(Batch.of(inputs, targets));

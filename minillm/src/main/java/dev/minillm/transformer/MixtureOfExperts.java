@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * A mixture-of-experts feed-forward network (混合专家, Shazeer et al. 2017; Switch, Mixtral): E
@@ -173,7 +174,7 @@ public final class MixtureOfExperts extends Layer implements FeedForwardNetwork 
     }
 
     private static int[] tokensOf(int[][] chosen, int expert) {
-        return java.util.stream.IntStream.range(0, chosen.length).filter(i -> slot(chosen[i], expert) >= 0).toArray();
+        return IntStream.range(0, chosen.length).filter(i -> slot(chosen[i], expert) >= 0).toArray();
     }
 
     private static int slot(int[] chosen, int expert) {
