@@ -26,18 +26,24 @@ public final class Block extends Layer {
     private final Layer norm2;
     private final FeedForwardNetwork mlp;
 
-    /** A block with fresh weights from {@code random} ({@link GPT} re-initialises them). */
+    /** A causal block with fresh weights from {@code random} ({@link GPT} re-initialises them). */
     public Block(GPTConfig config, RandomGenerator random) {
+        this(config, true, random);
+    }
+
+    /** A causal (decoder, GPT) or bidirectional (encoder, BERT) block with fresh weights from {@code random}. */
+    public Block(GPTConfig config, boolean causal, RandomGenerator random) {
         int c = config.embeddingDim();
         var attentionConfig = new AttentionConfig(c, config.heads(), config.blockSize(), config.dropout(), config.bias(),
-                true, Kernel.FUSED);
+                causal, Kernel.FUSED);
         this.norm1 = child("norm1", config.norm().create(c, config.bias()));
         this.attention = child("attention", new MultiHeadAttention(attentionConfig, random));
         this.norm2 = child("norm2", config.norm().create(c, config.bias()));
-        this.mlp = switch (config.feedForward()) {
-            case GELU -> child("mlp", new MLP(config, random));
-            case SWIGLU -> child("mlp", new SwiGLU(config, random));
-        };
+        this.mlp = config.experts() > 0 ? child("mlp", new MixtureOfExperts(config, random))
+                : switch (config.feedForward()) {
+                    case GELU -> child("mlp", new MLP(config, random));
+                    case SWIGLU -> child("mlp", new SwiGLU(config, random));
+                };
     }
 
     /** (B, T, C) → (B, T, C). */
@@ -55,7 +61,7 @@ public final class Block extends Layer {
         return x.add(mlp.forward(GPTConfig.Norm.apply(norm2, x)));    // (B, T, C)
     }
 
-    /** The causal self-attention half. */
+    /** The self-attention half. */
     public MultiHeadAttention attention() {
         return attention;
     }

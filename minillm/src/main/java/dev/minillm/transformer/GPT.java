@@ -56,22 +56,22 @@ public final class GPT extends Layer implements LanguageModel {
             blocks.add(stack.add(new Block(config, random.split())));
         }
         this.finalNorm = child("finalNorm", config.norm().create(c, config.bias()));
-        initialise(random);
+        initialise(this, config.layers(), random);
     }
 
     /** The blocks as one layer, so their parameters are named {@code blocks.0.attention.qkv.weight} as in PyTorch's ModuleList. */
-    private static final class Blocks extends Layer {
+    static final class Blocks extends Layer {
         private int count;
 
-        Block add(Block block) {
+        <L extends Layer> L add(L block) {
             return child(Integer.toString(count++), block);
         }
     }
 
-    /** GPT-2's initialisation; see the class comment. */
-    private void initialise(RandomGenerator random) {
-        double residualStd = INIT_STD / Math.sqrt(2.0 * config.layers());
-        namedParameters().forEach((name, p) -> {
+    /** GPT-2's initialisation of any Transformer of {@code layers} blocks; see the class comment. */
+    static void initialise(Layer model, int layers, RandomGenerator random) {
+        double residualStd = INIT_STD / Math.sqrt(2.0 * layers);
+        model.namedParameters().forEach((name, p) -> {
             float[] values = p.data();
             if (p.rank() >= 2) {
                 double std = name.endsWith("proj.weight") ? residualStd : INIT_STD;
@@ -92,7 +92,7 @@ public final class GPT extends Layer implements LanguageModel {
      * @throws IllegalArgumentException if T is 0 or more than blockSize, rows differ in length, or an id is not in the vocabulary
      */
     public Tensor forward(int[][] tokens) {
-        checkTokens(tokens);
+        checkTokens(tokens, config);
         Tensor x = positionEmbedding.embed(tokenEmbedding.forward(tokens)); // (B, T, C), positions added if absolute
         x = dropout.forward(x);
         for (Block block : blocks) {
@@ -107,6 +107,8 @@ public final class GPT extends Layer implements LanguageModel {
      *
      * @param inputs (B, T) token ids
      * @param targets (B, T) the next token at each position, or {@link Batch#IGNORE} to leave a position out
+     * @return with a {@link MixtureOfExperts} in the blocks, plus {@link MixtureOfExperts#BALANCE_WEIGHT} times their
+     *         load-balancing losses, so that training keeps the experts evenly used
      */
     public Tensor loss(int[][] inputs, int[][] targets) {
         return loss(Batch.of(inputs, targets));
@@ -116,8 +118,20 @@ public final class GPT extends Layer implements LanguageModel {
     public Tensor loss(Batch batch) {
         batch.checkVocabulary(config.vocabSize());
         Tensor logits = forward(batch.inputs());                              // (B, T, V)
-        return logits.reshape(batch.tokens(), config.vocabSize())              // (B·T, V)
+        Tensor loss = logits.reshape(batch.tokens(), config.vocabSize())       // (B·T, V)
                 .crossEntropy(batch.flatTargets(), Batch.IGNORE);
+        return config.experts() == 0 ? loss : loss.add(balanceLoss().mul(MixtureOfExperts.BALANCE_WEIGHT));
+    }
+
+    /** The load-balancing losses of the last forward pass summed over the blocks' {@link MixtureOfExperts}. */
+    Tensor balanceLoss() {
+        Tensor sum = Tensor.scalar(0f);
+        for (Block block : blocks) {
+            if (block.mlp() instanceof MixtureOfExperts experts) {
+                sum = sum.add(experts.balanceLoss());
+            }
+        }
+        return sum;
     }
 
     /**
@@ -147,7 +161,7 @@ public final class GPT extends Layer implements LanguageModel {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("generate: maxNewTokens must be >= 0, got " + maxNewTokens);
         }
-        checkIds(prompt, "prompt");
+        checkIds(prompt, "prompt", config);
         boolean wasTraining = isTraining();
         eval();
         int[] sequence = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
@@ -183,7 +197,8 @@ public final class GPT extends Layer implements LanguageModel {
         return kept;
     }
 
-    private void checkTokens(int[][] tokens) {
+    /** Checks (B, T) token ids against a configuration's block size and vocabulary. */
+    static void checkTokens(int[][] tokens, GPTConfig config) {
         if (tokens == null || tokens.length == 0 || tokens[0].length == 0) {
             throw new IllegalArgumentException("GPT: need at least one row of at least one token id, shape (B, T)");
         }
@@ -198,11 +213,11 @@ public final class GPT extends Layer implements LanguageModel {
                 throw new IllegalArgumentException("GPT: row " + b + " has " + tokens[b].length + " tokens, row 0 has "
                         + t + "; every row needs the same length");
             }
-            checkIds(tokens[b], "row " + b);
+            checkIds(tokens[b], "row " + b, config);
         }
     }
 
-    private void checkIds(int[] ids, String where) {
+    static void checkIds(int[] ids, String where, GPTConfig config) {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
                 throw new IllegalArgumentException("GPT: token id " + ids[i] + " at position " + i + " of " + where

@@ -19,14 +19,30 @@ import dev.minillm.tensor.Tensor;
  * @param feedForward GELU MLP (GPT-2) or SwiGLU (Llama)
  * @param positions how the model knows where each token is (chapter 8): learned (GPT-2, the default), none, or
  *                  one of {@code dev.minillm.position.Positions}: sinusoidal, rope, alibi
+ * @param experts E, feed-forward experts per block in a {@link MixtureOfExperts} (0: one dense feed-forward network)
+ * @param expertsPerToken k, the experts each token is routed to (0 when experts is 0; Mixtral: 2 of 8)
  */
 public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout,
-                        boolean bias, Norm norm, FeedForward feedForward, PositionScheme positions) {
+                        boolean bias, Norm norm, FeedForward feedForward, PositionScheme positions, int experts,
+                        int expertsPerToken) {
 
-    /** A configuration with GPT-2's learned positions. */
+    /** A dense configuration with GPT-2's learned positions. */
     public GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout, boolean bias,
                      Norm norm, FeedForward feedForward) {
         this(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, PositionScheme.LEARNED);
+    }
+
+    /** A dense configuration: one feed-forward network per block. */
+    public GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout, boolean bias,
+                     Norm norm, FeedForward feedForward, PositionScheme positions) {
+        this(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions, 0, 0);
+    }
+
+    /** A configuration with GPT-2's learned positions and {@code experts} feed-forward networks per block. */
+    public GPTConfig(int vocabSize, int blockSize, int layers, int heads, int embeddingDim, float dropout, boolean bias,
+                     Norm norm, FeedForward feedForward, int experts, int expertsPerToken) {
+        this(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, PositionScheme.LEARNED,
+                experts, expertsPerToken);
     }
 
     /** The ε inside every normalisation, as PyTorch's LayerNorm default. */
@@ -85,6 +101,10 @@ public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int
         if (positions == null) {
             throw new IllegalArgumentException("GPTConfig: positions must not be null (PositionScheme.LEARNED is GPT-2's)");
         }
+        if (experts == 0 ? expertsPerToken != 0 : expertsPerToken < 1 || expertsPerToken > experts) {
+            throw new IllegalArgumentException("GPTConfig: need 1 <= expertsPerToken <= experts (or both 0 for a dense "
+                    + "feed-forward network), got experts=" + experts + ", expertsPerToken=" + expertsPerToken);
+        }
     }
 
     /** For tests: V = 50, 16 positions, 2 layers, 2 heads, C = 32, no dropout, GPT-2 style (layer norm, GELU, biases). */
@@ -123,42 +143,55 @@ public record GPTConfig(int vocabSize, int blockSize, int layers, int heads, int
 
     /** This configuration with another vocabulary size. */
     public GPTConfig withVocabSize(int vocabSize) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
     }
 
     /** This configuration with another context window. */
     public GPTConfig withBlockSize(int blockSize) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
     }
 
     /** This configuration with another dropout rate. */
     public GPTConfig withDropout(float dropout) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
     }
 
     /** This configuration with or without biases. */
     public GPTConfig withBias(boolean bias) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
     }
 
     /** This configuration with another normalisation. */
     public GPTConfig withNorm(Norm norm) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
     }
 
     /** This configuration with another feed-forward network. */
     public GPTConfig withFeedForward(FeedForward feedForward) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
     }
 
     /** Llama's choices on these sizes: RMS norm, SwiGLU, no biases. */
     public GPTConfig llamaStyle() {
         return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, false, Norm.RMS_NORM,
-                FeedForward.SWIGLU, positions);
+                FeedForward.SWIGLU, positions, experts, expertsPerToken);
     }
 
     /** This configuration with another position scheme (chapter 8). */
     public GPTConfig withPositions(PositionScheme positions) {
-        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward, positions);
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, expertsPerToken);
+    }
+
+    /** This configuration with a mixture of {@code experts} feed-forward networks, {@code perToken} of them per token (0, 0: dense). */
+    public GPTConfig withExperts(int experts, int perToken) {
+        return new GPTConfig(vocabSize, blockSize, layers, heads, embeddingDim, dropout, bias, norm, feedForward,
+                positions, experts, perToken);
     }
 }

@@ -29,7 +29,7 @@ public final class MLP extends Layer implements FeedForwardNetwork {
         return dropout.forward(proj.forward(h));       // (B, T, C)
     }
 
-    @Override
+    /** The last linear layer, whose output is added to the residual stream (GPT-2 initialises it smaller). */
     public Linear proj() {
         return proj;
     }

@@ -8,7 +8,8 @@ import tech.tablesaw.api.Table;
  * Where a GPT's parameters are. For a GPT-2 style model with C = embeddingDim, L layers, V tokens
  * and T positions: embeddings V·C + T·C, attention L·(4C² + 4C), MLP L·(8C² + 5C), norms
  * (2L + 1)·2C, head 0 (tied to the token embedding). Attention and MLP together, about 12·L·C²,
- * dominate once C is large; in a small character model the embeddings can.
+ * dominate once C is large; in a small character model the embeddings can. A mixture of experts counts
+ * all its experts and its router under mlp.
  *
  * @param embeddings the token and position tables
  * @param attention the query/key/value and output projections of every block
