@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./minillm}: one subcommand per job. */
 @Command(name = "minillm", mixinStandardHelpOptions = true, version = "minillm 0.1.0",
         description = "Build a small large language model from scratch.",
-        subcommands = {NgramCommand.class, NnCommand.class, RnnCommand.class, PositionsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GptCommand.class, NgramCommand.class, NnCommand.class, RnnCommand.class, PositionsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

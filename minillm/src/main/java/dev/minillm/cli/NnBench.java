@@ -11,12 +11,6 @@ import dev.minillm.tokenize.CharTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,67 +110,34 @@ final class NnBench implements Callable<Integer> {
     /** Runs the committed PyTorch script, if Python and torch are there. */
     private Map<String, Double> torch(int vocab, MlpLanguageModel.Config mlp, RnnLanguageModel.Config lstm,
                                       boolean describe) {
-        Path script = findScript();
+        Path script = PythonScripts.find(TORCH_SCRIPT);
         if (script == null) {
             System.out.println("PyTorch: skipped, " + TORCH_SCRIPT + " not found (run from the repository)");
             return Map.of();
         }
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--threads", Integer.toString(threads),
+        List<String> args = new ArrayList<>(List.of("--threads", Integer.toString(threads),
                 "--vocab", Integer.toString(vocab), "--seconds", Double.toString(seconds),
                 "--mlp", mlp.context() + "," + mlp.embeddingDim() + "," + mlp.hiddenDim() + "," + BATCH + "," + BLOCK,
                 "--lstm", lstm.embeddingDim() + "," + lstm.hiddenSize() + "," + BATCH + "," + BLOCK));
         if (only != null) {
-            command.addAll(List.of("--only", only));
+            args.addAll(List.of("--only", only));
         }
-        for (String candidate : python != null ? List.of(python) : List.of("python3", "/usr/bin/python3")) {
-            try {
-                List<String> full = new ArrayList<>(List.of(candidate));
-                full.addAll(command);
-                Process process = new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                Map<String, Double> result = new LinkedHashMap<>();
-                var output = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8);
-                try (var reader = new BufferedReader(output)) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        if (line.startsWith("#")) {
-                            if (describe) {
-                                System.out.println("PyTorch: " + line.substring(1).strip() + " (" + candidate + ")");
-                            }
-                        } else {
-                            String[] fields = line.strip().split(" ");
-                            result.put(fields[0], Double.parseDouble(fields[1]));
-                        }
-                    }
+        var lines = PythonScripts.runWithTorch(python, script, args);
+        if (lines.isEmpty()) {
+            System.out.println("PyTorch: skipped, no python3 with torch found (sudo apt-get install python3-torch)");
+            return Map.of();
+        }
+        Map<String, Double> result = new LinkedHashMap<>();
+        for (String line : lines.get()) {
+            if (line.startsWith("#")) {
+                if (describe) {
+                    System.out.println("PyTorch: " + line.substring(1).strip());
                 }
-                if (process.waitFor() == 0) {
-                    return result;
-                }
-            } catch (IOException e) {
-                // this Python is not installed: try the next
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Map.of();
+            } else {
+                String[] fields = line.strip().split(" ");
+                result.put(fields[0], Double.parseDouble(fields[1]));
             }
         }
-        System.out.println("PyTorch: skipped, no python3 with torch found (sudo apt-get install python3-torch)");
-        return Map.of();
-    }
-
-    /** The script in the repository: looked for from the working directory and from the jar's location up. */
-    private static Path findScript() {
-        List<Path> starts = new ArrayList<>(List.of(Path.of("").toAbsolutePath()));
-        try {
-            starts.add(Path.of(NnBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        } catch (URISyntaxException | RuntimeException e) {
-            // no code source: the working directory will do
-        }
-        for (Path start : starts) {
-            for (Path dir = start; dir != null; dir = dir.getParent()) {
-                Path script = dir.resolve(TORCH_SCRIPT);
-                if (Files.isRegularFile(script)) {
-                    return script;
-                }
-            }
-        }
-        return null;
+        return result;
     }
 }
