@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GptCommandTest {
 
@@ -35,6 +36,10 @@ class GptCommandTest {
         assertThat(tokenizer.vocabSize()).isBetween(257, 300); // the tiny text may run out of pairs to merge
         var model = new GPT(GptCommand.Preset.tiny.config(tokenizer.vocabSize()), 7);
         assertThat(Checkpoint.loadWeights(out, Checkpoint.LAST, model)).isEqualTo(30);
+
+        var other = new GPT(GptCommand.Preset.baby.config(tokenizer.vocabSize()), 7);
+        assertThatThrownBy(() -> Checkpoint.loadWeights(out, Checkpoint.LAST, other))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embeddingDim");
     }
 
     @Test
