@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.minillm.tensor.Optimizer;
 import dev.minillm.tensor.SafeTensors;
 import dev.minillm.tensor.Tensor;
 
@@ -65,6 +66,11 @@ public final class Checkpoint {
         return folder.resolve(name + ".safetensors");
     }
 
+    /** The optimizer-state file of checkpoint {@code name} in {@code folder} (the {@value #LAST} checkpoint has one). */
+    public static Path optimizerFile(Path folder, String name) {
+        return folder.resolve(name + ".optimizer.safetensors");
+    }
+
     /** The state file of checkpoint {@code name} in {@code folder}. */
     public static Path stateFile(Path folder, String name) {
         return folder.resolve(name + ".json");
@@ -90,9 +96,13 @@ public final class Checkpoint {
         return state.step();
     }
 
-    static void save(Path folder, String name, LanguageModel model, State state) {
+    static void save(Path folder, String name, LanguageModel model, State state, Optimizer optimizer) {
         SafeTensors.write(weightsFile(folder, name), model.stateDict(),
                 Map.of("format", "pt", "step", Integer.toString(state.step()), "model", state.modelClass()));
+        if (optimizer != null) {
+            SafeTensors.write(optimizerFile(folder, name), optimizer.stateDict(),
+                    Map.of("step", Integer.toString(state.step()), "optimizer", optimizer.getClass().getSimpleName()));
+        }
         ObjectNode json = JSON.createObjectNode();
         json.put("model", state.modelClass());
         json.set("modelConfig", state.modelConfig());
@@ -170,6 +180,32 @@ public final class Checkpoint {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>(contents.tensors());
         model.loadStateDict(tensors);
+    }
+
+    /**
+     * Restores the optimizer state saved with checkpoint {@code name}; false when the checkpoint has
+     * none (written without an optimizer), in which case the optimizer keeps its fresh state.
+     */
+    static boolean loadOptimizer(Path folder, String name, State state, Optimizer optimizer) {
+        Path file = optimizerFile(folder, name);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        String savedStep = contents.metadata().get("step");
+        if (!Integer.toString(state.step()).equals(savedStep)) {
+            throw new IllegalArgumentException("checkpoint '" + name + "' in " + folder + " is incomplete: the optimizer "
+                    + "state is from step " + savedStep + " but the state from step " + state.step()
+                    + " (the run stopped while saving); delete " + file.getFileName() + " to resume with fresh "
+                    + "optimizer moments, or start again");
+        }
+        String kind = contents.metadata().get("optimizer");
+        if (kind != null && !kind.equals(optimizer.getClass().getSimpleName())) {
+            throw new IllegalArgumentException("checkpoint '" + name + "' in " + folder + " holds the state of " + kind
+                    + ", not of " + optimizer.getClass().getSimpleName() + ": resume with the same optimizer");
+        }
+        optimizer.loadStateDict(contents.tensors());
+        return true;
     }
 
     /**

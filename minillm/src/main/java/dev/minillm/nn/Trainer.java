@@ -35,10 +35,10 @@ import java.util.Map;
  * <p><b>Resume.</b> {@link #resume(Path)} restores the weights, the step, the best validation loss
  * and the history from the folder's {@value Checkpoint#LAST} checkpoint, after checking that it
  * was written for the same model configuration and training settings (only {@code maxSteps},
- * {@code patience} and {@code restoreBest} may change). The AdamW moment estimates are not in the
- * checkpoint (chapter 3's optimizer cannot export them yet), so they start again from zero: the
- * resumed run continues closely, not bit for bit. A recurrent model's carried hidden state also
- * starts again from zero.
+ * {@code patience} and {@code restoreBest} may change), and the optimizer's moment estimates from
+ * the checkpoint's {@code last.optimizer.safetensors}. Without dropout the resumed run then gives
+ * the same weights, bit for bit, as a run that never stopped; dropout masks and a recurrent model's
+ * carried hidden state start again from fresh.
  */
 public final class Trainer {
 
@@ -69,7 +69,9 @@ public final class Trainer {
         /** The validation loss stopped improving for {@code patience} evaluations (提前停止). */
         EARLY_STOPPING,
         /** The loss or the gradient became NaN or infinite; the weights were not updated with it. */
-        DIVERGED
+        DIVERGED,
+        /** {@link #fit(int)} reached the step it was asked to stop at; {@code fit()} continues. */
+        PAUSED
     }
 
     /**
@@ -357,6 +359,7 @@ public final class Trainer {
                     + String.join(", ", MAY_CHANGE_ON_RESUME) + " may change), or start a new run in another folder");
         }
         Checkpoint.loadWeights(folder, Checkpoint.LAST, state, model);
+        Checkpoint.loadOptimizer(folder, Checkpoint.LAST, state, optimizer);
         step = state.step();
         bestLoss = state.bestValidationLoss();
         bestStep = state.bestStep();
@@ -386,6 +389,23 @@ public final class Trainer {
      * run that had finished), it returns at once.
      */
     public Result fit() {
+        return fit(config.maxSteps());
+    }
+
+    /**
+     * Trains until step {@code untilStep} (at most {@code maxSteps}) and pauses, so that a notebook can
+     * look at the model half-way; {@link #fit()} or another {@code fit(n)} continues exactly as if
+     * there had been no pause (the schedule runs over {@code maxSteps}; a recurrent model's carried
+     * hidden state restarts). The best weights are restored
+     * only when the whole run ends, not at a pause.
+     *
+     * @throws IllegalArgumentException if untilStep is negative or more than maxSteps
+     */
+    public Result fit(int untilStep) {
+        if (untilStep < 0 || untilStep > config.maxSteps()) {
+            throw new IllegalArgumentException("fit: untilStep must be in 0.." + config.maxSteps() + " (maxSteps), got "
+                    + untilStep);
+        }
         model.train();
         model.resetState();
         long tokens = 0;
@@ -401,7 +421,10 @@ public final class Trainer {
                             + "improved for %d evaluations (best %.4f at step %d)", step, sinceBest, bestLoss, bestStep);
                     break;
                 }
-                if (step >= config.maxSteps()) {
+                if (step >= untilStep) {
+                    if (step < config.maxSteps()) {
+                        stop = Stop.PAUSED;
+                    }
                     break;
                 }
                 float learningRate = schedule.at(step);
@@ -424,6 +447,10 @@ public final class Trainer {
                         history.lastValidationLoss().orElse(Double.NaN), compact(tokens / seconds)));
             }
         }
+        if (message == null && stop == Stop.PAUSED) {
+            message = String.format(Locale.ROOT, "paused at step %d of %d: validation loss %.4f (best %.4f at step %d)",
+                    step, config.maxSteps(), history.lastValidationLoss().orElse(Double.NaN), bestLoss, bestStep);
+        }
         if (message == null) {
             message = String.format(Locale.ROOT, "trained %d steps: validation loss %.4f (best %.4f at step %d)", step,
                     history.lastValidationLoss().orElse(Double.NaN), bestLoss, bestStep);
@@ -431,7 +458,7 @@ public final class Trainer {
         if (stop == Stop.DIVERGED && !Boolean.getBoolean("minillm.quiet")) {
             System.err.println(message);
         }
-        if (config.restoreBest() && bestWeights != null) {
+        if (config.restoreBest() && bestWeights != null && stop != Stop.PAUSED) {
             restore(bestWeights);
         }
         model.resetState();
@@ -525,9 +552,9 @@ public final class Trainer {
         if (folder != null) {
             var state = new Checkpoint.State(model.getClass().getName(), Checkpoint.JSON.valueToTree(model.config()),
                     Checkpoint.JSON.valueToTree(config), step, bestLoss, bestStep, sinceBest, history.entries());
-            Checkpoint.save(folder, Checkpoint.LAST, model, state);
+            Checkpoint.save(folder, Checkpoint.LAST, model, state, optimizer);
             if (improved) {
-                Checkpoint.save(folder, Checkpoint.BEST, model, state);
+                Checkpoint.save(folder, Checkpoint.BEST, model, state, null);
             }
         }
         return config.patience() > 0 && sinceBest >= config.patience();

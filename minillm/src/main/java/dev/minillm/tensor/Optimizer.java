@@ -2,6 +2,7 @@ package dev.minillm.tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An optimizer (优化器) changes the parameters a little against their gradients, once per
@@ -37,6 +38,21 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
 
     /** How many steps have been taken. */
     int steps();
+
+    /**
+     * The running state that a checkpoint needs to continue training exactly: per parameter (by its
+     * index in the optimizer's order) the momentum or moment estimates and the number of updates, and
+     * the step count. Tensors are copies.
+     */
+    Map<String, Tensor> stateDict();
+
+    /**
+     * Restores a {@link #stateDict()} taken from an optimizer of the same kind over parameters of
+     * the same shapes, in the same order.
+     *
+     * @throws IllegalArgumentException if a tensor is missing, unexpected or has another shape (the message names it)
+     */
+    void loadStateDict(Map<String, Tensor> state);
 
     /**
      * Parameters that share a weight decay. Weight decay (权重衰减) pulls weights towards 0 and
@@ -104,7 +120,7 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
 
         /** SGD with momentum and L2 weight decay. */
         public SGD(List<Tensor> parameters, float learningRate, float momentum, float weightDecay) {
-            this.params = new OptimizerState(List.of(new ParamGroup(parameters, weightDecay)), momentum != 0f ? 1 : 0);
+            this.params = new OptimizerState(List.of(new ParamGroup(parameters, weightDecay)), momentum != 0f ? List.of("momentum") : List.of());
             this.learningRate = learningRate;
             this.momentum = momentum;
             this.weightDecay = weightDecay;
@@ -134,6 +150,8 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
         @Override public float learningRate() { return learningRate; }
         @Override public void setLearningRate(float learningRate) { this.learningRate = learningRate; }
         @Override public int steps() { return params.steps; }
+        @Override public Map<String, Tensor> stateDict() { return params.stateDict(); }
+        @Override public void loadStateDict(Map<String, Tensor> state) { params.loadStateDict(state); }
     }
 
     /**
@@ -153,7 +171,7 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
 
         /** Adam with every setting given; weight decay is L2. */
         public Adam(List<Tensor> parameters, float learningRate, float beta1, float beta2, float eps, float weightDecay) {
-            this.params = new OptimizerState(List.of(new ParamGroup(parameters, weightDecay)), 2);
+            this.params = new OptimizerState(List.of(new ParamGroup(parameters, weightDecay)), List.of("m", "v"));
             this.learningRate = learningRate;
             this.beta1 = beta1;
             this.beta2 = beta2;
@@ -174,6 +192,8 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
         @Override public float learningRate() { return learningRate; }
         @Override public void setLearningRate(float learningRate) { this.learningRate = learningRate; }
         @Override public int steps() { return params.steps; }
+        @Override public Map<String, Tensor> stateDict() { return params.stateDict(); }
+        @Override public void loadStateDict(Map<String, Tensor> state) { params.loadStateDict(state); }
     }
 
     /**
@@ -193,7 +213,7 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
 
         /** AdamW with every setting given (nanoGPT uses β2 = 0.95). */
         public AdamW(List<ParamGroup> groups, float learningRate, float beta1, float beta2, float eps) {
-            this.params = new OptimizerState(groups, 2);
+            this.params = new OptimizerState(groups, List.of("m", "v"));
             this.learningRate = learningRate;
             this.beta1 = beta1;
             this.beta2 = beta2;
@@ -214,6 +234,8 @@ public sealed interface Optimizer permits Optimizer.SGD, Optimizer.Adam, Optimiz
         @Override public float learningRate() { return learningRate; }
         @Override public void setLearningRate(float learningRate) { this.learningRate = learningRate; }
         @Override public int steps() { return params.steps; }
+        @Override public Map<String, Tensor> stateDict() { return params.stateDict(); }
+        @Override public void loadStateDict(Map<String, Tensor> state) { params.loadStateDict(state); }
     }
 
     /** One Adam(W) update of parameter i, in the order of PyTorch's implementation. */

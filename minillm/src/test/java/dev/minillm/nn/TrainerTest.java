@@ -133,6 +133,37 @@ class TrainerTest {
     }
 
     @Test
+    void pausingAndResumingGivesTheWeightsOfARunThatNeverStopped() {
+        var straight = mlp();
+        new Trainer(straight, english, quick(80)).fit();
+
+        var paused = new Trainer(mlp(), english, quick(80)).checkpoints(folder);
+        var half = paused.fit(40);
+        assertThat(half.stop()).isEqualTo(Trainer.Stop.PAUSED);
+        assertThat(half.message()).contains("paused at step 40 of 80");
+        assertThat(Checkpoint.optimizerFile(folder, Checkpoint.LAST)).as("AdamW's moments are saved").isRegularFile();
+
+        var resumed = mlp();  // a fresh process: new model, new trainer, the checkpoint's weights and moments
+        var result = new Trainer(resumed, english, quick(80)).resume(folder).fit();
+        assertThat(result.stop()).isEqualTo(Trainer.Stop.MAX_STEPS);
+        straight.stateDict().forEach((name, t) -> assertThat(resumed.stateDict().get(name).toArray())
+                .as(name + " bit for bit").containsExactly(t.toArray()));
+    }
+
+    @Test
+    void anOptimizerStateOfAnotherStepOrKindIsRefused() throws IOException {
+        new Trainer(mlp(), english, quick(20)).checkpoints(folder).fit();
+        Path optimizer = Checkpoint.optimizerFile(folder, Checkpoint.LAST);
+        var contents = dev.minillm.tensor.SafeTensors.read(optimizer);
+        dev.minillm.tensor.SafeTensors.write(optimizer, contents.tensors(), java.util.Map.of("step", "10", "optimizer", "AdamW"));
+        assertThatThrownBy(() -> new Trainer(mlp(), english, quick(40)).resume(folder))
+                .hasMessageContaining("incomplete").hasMessageContaining("optimizer state is from step 10");
+        dev.minillm.tensor.SafeTensors.write(optimizer, contents.tensors(), java.util.Map.of("step", "20", "optimizer", "AdamW"));
+        assertThatThrownBy(() -> new Trainer(mlp(), english, quick(40).withOptimizer(Trainer.OptimizerKind.SGD)).resume(folder))
+                .isInstanceOf(IllegalArgumentException.class);  // another optimizer is another training setting
+    }
+
+    @Test
     void aHalfWrittenCheckpointIsDetected() throws IOException {
         new Trainer(mlp(), english, quick(20)).checkpoints(folder).fit();
         Path state = Checkpoint.stateFile(folder, Checkpoint.LAST);

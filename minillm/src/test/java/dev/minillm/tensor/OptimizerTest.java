@@ -111,6 +111,35 @@ class OptimizerTest {
     }
 
     @Test
+    void aRestoredStateContinuesExactlyWhereTheOldOptimizerWas() {
+        Tensor a = parameter(1, -2), b = parameter(0.5f, 3);
+        var first = new Optimizer.AdamW(Optimizer.ParamGroup.decayMatricesOnly(List.of(a), 0.1f), 0.01f);
+        for (int i = 0; i < 3; i++) {
+            setGrad(a, 0.3f * i, -1f);
+            first.step();
+        }
+        var state = first.stateDict();
+        assertThat(state.keySet()).containsExactly("steps", "0.updates", "0.m", "0.v");
+        b.data[0] = a.get(0);
+        b.data[1] = a.get(1);
+        var second = new Optimizer.AdamW(Optimizer.ParamGroup.decayMatricesOnly(List.of(b), 0.1f), 0.01f);
+        second.loadStateDict(state);
+        assertThat(second.steps()).isEqualTo(3);
+        setGrad(a, 2f, 0.5f);
+        setGrad(b, 2f, 0.5f);
+        first.step();
+        second.step();
+        assertThat(b.toArray()).containsExactly(a.toArray());
+
+        var sgd = new Optimizer.SGD(List.of(parameter(1, 2, 3)), 0.1f, 0.9f);
+        assertThatThrownBy(() -> sgd.loadStateDict(state)).hasMessageContaining("entries this optimizer does not know");
+        var wrongShape = new Optimizer.AdamW(Optimizer.ParamGroup.decayMatricesOnly(List.of(parameter(1, 2, 3)), 0f), 0.01f);
+        assertThatThrownBy(() -> wrongShape.loadStateDict(state)).hasMessageContaining("'0.m' has shape [2]")
+                .hasMessageContaining("parameter 0 has shape [3]");
+        assertThatThrownBy(() -> sgd.loadStateDict(java.util.Map.of())).hasMessageContaining("no scalar 'steps'");
+    }
+
+    @Test
     void theLearningRateCanChangeBetweenSteps() {
         Tensor p = parameter(0);
         var sgd = new Optimizer.SGD(List.of(p), 1f, 0f);
