@@ -103,8 +103,8 @@ public final class AttentionCost {
     /**
      * The best times in seconds of one causal attention call on (B, nh, T, hs) inputs: forward only
      * (no gradients, as in generation), and forward plus backward (as in training). The fused
-     * training time is the kernel's own backward pass, called directly (the engine cannot yet
-     * record it in a graph; see {@link Kernel#FUSED}).
+     * training time calls the kernel's forward and backward passes directly, without the graph
+     * bookkeeping that {@code Autograd.custom} adds when a model trains with {@link Kernel#FUSED}.
      *
      * @param length T
      * @param batch B
