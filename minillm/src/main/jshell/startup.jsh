@@ -12,6 +12,7 @@ import dev.minillm.rnn.*;
 import dev.minillm.attention.*;
 import dev.minillm.transformer.*;
 import dev.minillm.position.*;
+import dev.minillm.generate.*;
 
 /** Prints anything, one line: print(model.sample(42, 80)). */
 void print(Object value) { System.out.println(value); }

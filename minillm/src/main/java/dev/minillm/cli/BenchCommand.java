@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/minillm bench <what>}: speed figures, printed (tests never time anything). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and print the figures.",
-        subcommands = {MatmulBench.class, TokenizerBench.class, NnBench.class, AttentionBench.class, GptBench.class})
+        subcommands = {MatmulBench.class, TokenizerBench.class, NnBench.class, AttentionBench.class, GptBench.class,
+                DecodingBench.class})
 final class BenchCommand {
 }
