@@ -13,6 +13,7 @@ import dev.minillm.attention.*;
 import dev.minillm.transformer.*;
 import dev.minillm.position.*;
 import dev.minillm.generate.*;
+import dev.minillm.infer.*;
 
 /** Prints anything, one line: print(model.sample(42, 80)). */
 void print(Object value) { System.out.println(value); }

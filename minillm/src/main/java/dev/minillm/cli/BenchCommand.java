@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and print the figures.",
         subcommands = {MatmulBench.class, TokenizerBench.class, NnBench.class, AttentionBench.class, GptBench.class,
-                DecodingBench.class})
+                DecodingBench.class, KvCacheBench.class})
 final class BenchCommand {
 }

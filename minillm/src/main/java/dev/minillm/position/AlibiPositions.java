@@ -58,16 +58,24 @@ public final class AlibiPositions extends PositionEncoding {
      * causal mask hides the keys anyway.
      */
     public static Tensor bias(double[] slopes, int length) {
-        int heads = slopes.length;
-        float[] values = new float[heads * length * length];
+        return bias(slopes, length, length);
+    }
+
+    /**
+     * The bias (nh, queries, keys) of the last {@code queries} positions of {@code keys} (query i sits
+     * at position keys - queries + i): -m_h·(position - j) for keys j up to the query's position, 0 after.
+     */
+    public static Tensor bias(double[] slopes, int queries, int keys) {
+        int heads = slopes.length, first = keys - queries;
+        float[] values = new float[heads * queries * keys];
         for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < length; i++) {
-                for (int j = 0; j <= i; j++) {
-                    values[(h * length + i) * length + j] = (float) (slopes[h] * (j - i)); // -m·(i - j), +0 on the diagonal
+            for (int i = 0; i < queries; i++) {
+                for (int j = 0; j <= first + i; j++) {
+                    values[(h * queries + i) * keys + j] = (float) (slopes[h] * (j - first - i)); // -m·distance
                 }
             }
         }
-        return Tensor.of(values, heads, length, length);
+        return Tensor.of(values, heads, queries, keys);
     }
 
     /** This encoding's slopes, one per head. */
@@ -76,9 +84,12 @@ public final class AlibiPositions extends PositionEncoding {
     }
 
     @Override
-    public Tensor scoreBias(int length) {
-        if (cached == null || cached.shape(1) != length) {
-            cached = bias(slopes, length);
+    public Tensor scoreBias(int queries, int keys) {
+        if (queries != keys) {
+            return bias(slopes, queries, keys);
+        }
+        if (cached == null || cached.shape(1) != keys) {
+            cached = bias(slopes, keys);
         }
         return cached;
     }

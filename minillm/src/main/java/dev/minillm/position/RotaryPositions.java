@@ -96,12 +96,6 @@ public final class RotaryPositions extends PositionEncoding {
         return position / scale * frequencies[pair];
     }
 
-    /** Queries or keys (..., T, hs) at positions 0..T-1, turned. */
-    @Override
-    public Tensor rotate(Tensor x) {
-        return rotate(x, 0);
-    }
-
     @Override
     public boolean rotates() {
         return true;
@@ -111,6 +105,7 @@ public final class RotaryPositions extends PositionEncoding {
      * Queries or keys (..., T, hs) at positions offset .. offset+T-1, each pair turned by its angle;
      * differentiable (the gradient is turned back by the same angles).
      */
+    @Override
     public Tensor rotate(Tensor x, int offset) {
         if (x.rank() < 2 || x.shape(-1) != headSize) {
             throw new IllegalArgumentException("RotaryPositions: expected (..., T, " + headSize + "), got shape "

@@ -68,10 +68,11 @@ public final class SinusoidalPositions extends PositionEncoding {
         return Tensor.of(values, length, dim);
     }
 
-    /** (B, T, C) + scale·table(T, C); the gradient reaches x and the scale. */
+    /** (B, T, C) + scale·(rows offset..offset+T-1 of the table); the gradient reaches x and the scale. */
     @Override
-    public Tensor embed(Tensor x) {
-        return x.add(table(x.shape(1), x.shape(2)).mul(scale));
+    public Tensor embed(Tensor x, int offset) {
+        int t = x.shape(1);
+        return x.add(table(offset + t, x.shape(2)).slice(0, offset, offset + t).mul(scale));
     }
 
     /** The learned gain on the table, shape (1). */

@@ -61,6 +61,16 @@ public final class Block extends Layer {
         return x.add(mlp.forward(GPTConfig.Norm.apply(norm2, x)));    // (B, T, C)
     }
 
+    /** norm1(x): what the attention half reads, (B, T, C) → (B, T, C). */
+    public Tensor attentionInput(Tensor x) {
+        return GPTConfig.Norm.apply(norm1, x);
+    }
+
+    /** mlp(norm2(x)): what the feed-forward half adds to the residual stream, (B, T, C) → (B, T, C). */
+    public Tensor feedForward(Tensor x) {
+        return mlp.forward(GPTConfig.Norm.apply(norm2, x));
+    }
+
     /** The self-attention half. */
     public MultiHeadAttention attention() {
         return attention;

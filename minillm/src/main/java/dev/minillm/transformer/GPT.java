@@ -98,7 +98,12 @@ public final class GPT extends Layer implements LanguageModel {
         for (Block block : blocks) {
             x = block.forward(x, positionEmbedding);                    // (B, T, C)
         }
-        x = GPTConfig.Norm.apply(finalNorm, x);                         // (B, T, C)
+        return logits(x);
+    }
+
+    /** The output head: finalNorm(x) · tokenEmbeddingᵀ, (B, T, C) → (B, T, V). */
+    public Tensor logits(Tensor hidden) {
+        Tensor x = GPTConfig.Norm.apply(finalNorm, hidden);             // (B, T, C)
         return x.matmul(tokenEmbedding.weight().transpose());           // (B, T, C)·(C, V) = (B, T, V)
     }
 

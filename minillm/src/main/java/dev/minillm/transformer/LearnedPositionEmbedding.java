@@ -26,23 +26,28 @@ public final class LearnedPositionEmbedding extends PositionEncoding {
      * @throws IllegalArgumentException if length exceeds the table: a learned table has nothing for unseen positions
      */
     public Tensor forward(int length) {
+        return rows(0, length);
+    }
+
+    /** The vectors of positions offset .. offset+length-1: (length, C). */
+    public Tensor rows(int offset, int length) {
         int size = weight.shape(0);
-        if (length > size) {
+        if (offset + length > size) {
             throw new IllegalArgumentException("LearnedPositionEmbedding: position " + size + " is past the end of the "
-                    + "learned table of " + size + " positions (asked for " + length + "); a learned table cannot "
-                    + "extrapolate: use a longer blockSize, or a scheme without a table (sinusoidal, rope, alibi)");
+                    + "learned table of " + size + " positions (asked for " + (offset + length) + "); a learned table "
+                    + "cannot extrapolate: use a longer blockSize, or a scheme without a table (sinusoidal, rope, alibi)");
         }
         int[] positions = new int[length];
         for (int t = 0; t < length; t++) {
-            positions[t] = t;
+            positions[t] = offset + t;
         }
         return weight.indexSelect(0, positions);
     }
 
-    /** (B, T, C) + the table's first T rows. */
+    /** (B, T, C) + the table's rows offset .. offset+T-1. */
     @Override
-    public Tensor embed(Tensor x) {
-        return x.add(forward(x.shape(1)));
+    public Tensor embed(Tensor x, int offset) {
+        return x.add(rows(offset, x.shape(1)));
     }
 
     /** The table, shape (blockSize, C). */

@@ -18,18 +18,40 @@ import dev.minillm.tensor.Tensor;
  */
 public abstract class PositionEncoding extends Layer {
 
-    /** The token embeddings with positions added: (B, T, C) → (B, T, C); the default adds nothing. */
-    public Tensor embed(Tensor x) {
+    /** The token embeddings of positions 0..T-1 with positions added: (B, T, C) → (B, T, C). */
+    public final Tensor embed(Tensor x) {
+        return embed(x, 0);
+    }
+
+    /**
+     * The token embeddings of positions offset..offset+T-1 with positions added (a KV cache feeds new
+     * tokens after {@code offset} earlier ones); the default adds nothing.
+     */
+    public Tensor embed(Tensor x, int offset) {
         return x;
     }
 
-    /** Queries or keys turned by their positions 0..T-1: (B, nh, T, hs) → (B, nh, T, hs); the default leaves them. */
-    public Tensor rotate(Tensor x) {
+    /** Queries or keys turned by their positions 0..T-1: (B, nh, T, hs) → (B, nh, T, hs). */
+    public final Tensor rotate(Tensor x) {
+        return rotate(x, 0);
+    }
+
+    /** Queries or keys at positions offset..offset+T-1, turned; the default leaves them. */
+    public Tensor rotate(Tensor x, int offset) {
         return x;
     }
 
-    /** A constant added to the attention scores of every head, (nh, T, T), or null for none (the default). */
-    public Tensor scoreBias(int length) {
+    /** A constant added to the attention scores of every head, (nh, T, T), or null for none. */
+    public final Tensor scoreBias(int length) {
+        return scoreBias(length, length);
+    }
+
+    /**
+     * The score bias (nh, queries, keys) for the last {@code queries} of {@code keys} positions
+     * attending to all of them (a KV cache's new tokens against the cached ones), or null for none
+     * (the default).
+     */
+    public Tensor scoreBias(int queries, int keys) {
         return null;
     }
 
