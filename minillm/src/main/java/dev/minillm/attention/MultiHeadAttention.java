@@ -69,6 +69,19 @@ public final class MultiHeadAttention extends Layer {
      * needs the composed path (the fused kernel has no bias input).
      */
     public Tensor forward(Tensor x, UnaryOperator<Tensor> rotate, Tensor scoreBias) {
+        return forwardWithWeights(x, rotate, scoreBias, false).output();
+    }
+
+    /**
+     * {@link #forward(Tensor, UnaryOperator, Tensor)} that also returns the attention weights
+     * (B, nh, T, T) the positions produced, for heatmaps of RoPE and ALiBi models.
+     */
+    public AttentionOutput forwardWithWeights(Tensor x, UnaryOperator<Tensor> rotate, Tensor scoreBias) {
+        return forwardWithWeights(x, rotate, scoreBias, true);
+    }
+
+    private AttentionOutput forwardWithWeights(Tensor x, UnaryOperator<Tensor> rotate, Tensor scoreBias,
+                                               boolean keepWeights) {
         checkInput("MultiHeadAttention", "x", x, config.embeddingDim(), config.blockSize());
         int c = config.embeddingDim(), heads = config.heads();
         List<Tensor> qkv = this.qkv.forward(x).split(2, c, c, c);  // 3 × (B, T, C)
@@ -79,10 +92,12 @@ public final class MultiHeadAttention extends Layer {
             q = rotate.apply(q);
             k = rotate.apply(k);
         }
-        Tensor y;
+        Tensor y, weights = null;
         if (scoreBias == null) {
-            y = ScaledDotProductAttention.attend(q, k, v, options(config, null, false, isTraining(), attentionDropout))
-                    .output();                                      // (B, nh, T, hs)
+            AttentionOutput out = ScaledDotProductAttention.attend(q, k, v,
+                    options(config, null, keepWeights, isTraining(), attentionDropout));
+            y = out.output();                                       // (B, nh, T, hs)
+            weights = keepWeights ? out.weights() : null;
         } else {
             int t = x.shape(1);
             Tensor scores = q.matmul(k.transpose()).div((float) Math.sqrt(config.headSize())) // (B, nh, T, T)
@@ -91,9 +106,11 @@ public final class MultiHeadAttention extends Layer {
                 scores = scores.maskedFill(ScaledDotProductAttention.causalMask(t, t), Float.NEGATIVE_INFINITY);
             }
             float p = isTraining() ? config.dropout() : 0f;
-            y = scores.softmax().dropout(p, attentionDropout).matmul(v); // (B, nh, T, hs)
+            Tensor softmax = scores.softmax();                        // (B, nh, T, T)
+            weights = keepWeights ? softmax : null;
+            y = softmax.dropout(p, attentionDropout).matmul(v);       // (B, nh, T, hs)
         }
-        return residualDropout.forward(proj.forward(mergeHeads(y))); // (B, T, C)
+        return new AttentionOutput(residualDropout.forward(proj.forward(mergeHeads(y))), weights); // (B, T, C)
     }
 
     /** The output (B, T, C) and the attention weights (B, nh, T, T) of every head, for heatmaps. */

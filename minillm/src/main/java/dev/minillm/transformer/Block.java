@@ -1,6 +1,7 @@
 package dev.minillm.transformer;
 
 import dev.minillm.attention.AttentionConfig;
+import dev.minillm.attention.AttentionOutput;
 import dev.minillm.attention.MultiHeadAttention;
 import dev.minillm.attention.ScaledDotProductAttention.Kernel;
 import dev.minillm.tensor.Layer;
@@ -59,6 +60,17 @@ public final class Block extends Layer {
                         positions.scoreBias(x.shape(1)));
         x = x.add(attended);                                           // (B, T, C)
         return x.add(mlp.forward(GPTConfig.Norm.apply(norm2, x)));    // (B, T, C)
+    }
+
+    /**
+     * {@link #forward(Tensor, PositionEncoding)} that also returns this block's attention weights
+     * (B, nh, T, T), with the positions applied as in training.
+     */
+    public AttentionOutput forwardWithWeights(Tensor x, PositionEncoding positions) {
+        AttentionOutput attended = attention.forwardWithWeights(attentionInput(x),
+                positions.rotates() ? positions::rotate : null, positions.scoreBias(x.shape(1)));
+        x = x.add(attended.output());                                   // (B, T, C)
+        return new AttentionOutput(x.add(feedForward(x)), attended.weights());
     }
 
     /** norm1(x): what the attention half reads, (B, T, C) → (B, T, C). */

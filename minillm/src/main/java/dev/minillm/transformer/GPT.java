@@ -101,6 +101,34 @@ public final class GPT extends Layer implements LanguageModel {
         return logits(x);
     }
 
+    /**
+     * Every block's attention weights for one sequence, as the model computes them (its position
+     * encoding included: RoPE turns q and k, ALiBi biases the scores), for heatmaps. No gradients,
+     * evaluation mode (restored afterwards).
+     *
+     * @param tokens T token ids, 1 ≤ T ≤ blockSize
+     * @return one (nh, T, T) tensor per block, first to last: row i holds how query i spreads over the keys
+     */
+    public List<Tensor> attentionWeights(int[] tokens) {
+        checkTokens(new int[][] {tokens}, config);
+        boolean wasTraining = isTraining();
+        eval();
+        List<Tensor> maps = new ArrayList<>();
+        try (var _ = Autograd.noGrad()) {
+            Tensor x = positionEmbedding.embed(tokenEmbedding.forward(new int[][] {tokens})); // (1, T, C)
+            for (Block block : blocks) {
+                var out = block.forwardWithWeights(x, positionEmbedding);
+                maps.add(out.weights().select(0, 0));                       // (nh, T, T)
+                x = out.output();
+            }
+        } finally {
+            if (wasTraining) {
+                train();
+            }
+        }
+        return maps;
+    }
+
     /** The output head: finalNorm(x) · tokenEmbeddingᵀ, (B, T, C) → (B, T, V). */
     public Tensor logits(Tensor hidden) {
         Tensor x = GPTConfig.Norm.apply(finalNorm, hidden);             // (B, T, C)
